@@ -1,0 +1,24 @@
+"""The ``digestbot`` command line: a thin layer over the core (see DESIGN.md for the contract)."""
+
+from __future__ import annotations
+
+import sys
+
+from digestbot.cli.base import app, fail
+from digestbot.errors import DigestbotError
+
+# Command modules register themselves on ``app`` when imported.
+from digestbot.cli import answers, archive, chat  # noqa: E402,F401  isort: skip
+
+
+def main() -> None:
+    """Console-script entry point: domain errors become one line on stderr and exit status 1."""
+    try:
+        app()
+    except DigestbotError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,106 @@
+"""Shared CLI plumbing: the Typer app, global options, lazily built settings and core."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from pydantic import ValidationError
+
+from digestbot.core import Digestbot
+from digestbot.errors import ConfigError
+from digestbot.settings import Settings, load_settings
+
+app = typer.Typer(
+    name="digestbot",
+    help="A weekly security digest in chat: ingest issues, ask questions, deliver to Slack and Teams.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@dataclass
+class CliState:
+    """What the global options set, and the core built from it on first use."""
+
+    data_dir: Path | None = None
+    config: Path | None = None
+    _settings: Settings | None = None
+    _core: Digestbot | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        """Settings from flags > env > config file > defaults; a bad value is a one-line ConfigError."""
+        if self._settings is None:
+            self._settings = _load(self.config, data_dir=self.data_dir)
+        return self._settings
+
+    def core(self) -> Digestbot:
+        """The core, built once."""
+        if self._core is None:
+            from digestbot.app import build_core
+
+            self._core = build_core(self.settings)
+        return self._core
+
+
+state = CliState()
+
+
+@app.callback()
+def main_options(
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", help="Keep the database and index under DIR (env DIGESTBOT_DATA_DIR)."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Config file (default: config/digestbot.toml).")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
+) -> None:
+    """digestbot: a weekly security digest in chat."""
+    state.data_dir, state.config = data_dir, config
+    state._settings, state._core = None, None
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    logging.getLogger("digestbot").setLevel(logging.DEBUG if verbose else logging.INFO)
+
+
+def _load(config: Path | None, **overrides: Any) -> Settings:
+    if config is not None and not config.is_file():
+        raise ConfigError(f"{config}: config file not found")
+    try:
+        return load_settings(config, **overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "settings"
+        raise ConfigError(f"invalid setting {where}: {first['msg']}") from None
+    except ValueError as exc:  # a TOML syntax error
+        raise ConfigError(f"{config or 'config/digestbot.toml'}: {exc}") from None
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one line on stderr and exit."""
+    typer.echo(f"digestbot: error: {message}", err=True)
+    raise SystemExit(code)
+
+
+def parse_date(value: str) -> dt.date:
+    """A YYYY-MM-DD argument; anything else is a usage error (exit 2)."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def emit_json(payload: Any) -> None:
+    """Print JSON (UTF-8, not ASCII-escaped) on stdout."""
+    typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))

@@ -1,0 +1,145 @@
+"""The core facade every adapter calls: ingest(), ask(), latest(), and chat state.
+
+It is platform-neutral: it never imports Slack, Teams, APScheduler, HTTP frameworks or mrkdwn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from digestbot.answers import ask as answer_question
+from digestbot.domain import Answer, Issue, IssueSummary
+from digestbot.errors import DigestbotError, NotFoundError
+from digestbot.parse import parse_document
+from digestbot.search import SearchEngine
+from digestbot.sources import Document, SourceReader
+from digestbot.store import Archive, ChatState, SaveOutcome
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What happened to one document: its issue date and outcome, or the error that stopped it."""
+
+    source: str
+    date: dt.date | None = None
+    outcome: SaveOutcome | None = None
+    error: str | None = None
+
+
+@dataclass
+class IngestReport:
+    """Every document's result, in the order they were read."""
+
+    results: list[IngestResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[IngestResult]:
+        """The documents that could not be ingested."""
+        return [result for result in self.results if result.error is not None]
+
+    @property
+    def changed(self) -> bool:
+        """Whether any issue was added or replaced."""
+        return any(r.outcome in (SaveOutcome.ADDED, SaveOutcome.REPLACED) for r in self.results)
+
+
+Progress = Callable[[IngestResult], None]
+
+
+class Digestbot:
+    """The application core. Built once at the entry point (see ``digestbot.app.build_core``)."""
+
+    def __init__(
+        self,
+        archive: Archive,
+        chat: ChatState,
+        engine: SearchEngine,
+        reader: SourceReader,
+        *,
+        default_k: int = 5,
+        max_question_chars: int = 500,
+    ) -> None:
+        self.archive = archive
+        self.chat = chat
+        self.engine = engine
+        self.reader = reader
+        self.default_k = default_k
+        self.max_question_chars = max_question_chars
+
+    # -- archive ----------------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        locations: Iterable[str],
+        *,
+        date: dt.date | None = None,
+        url: str | None = None,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Read, parse and store every document the locations name; then bring the index up to date.
+
+        A bad document is reported and skipped; the others go on, and nothing stored is lost.
+        """
+        report = IngestReport()
+        for document in self.reader.read_all(list(locations)):
+            result = self._ingest_one(document, date=date, url=url)
+            report.results.append(result)
+            if progress is not None:
+                progress(result)
+        if report.changed:
+            self.engine.refresh()
+        return report
+
+    def _ingest_one(self, document: Document | DigestbotError, *, date: dt.date | None, url: str | None) -> IngestResult:
+        if isinstance(document, DigestbotError):
+            return IngestResult(source=getattr(document, "source", None) or "", error=str(document))
+        try:
+            issue = parse_document(
+                document.data, source=document.source, fmt=document.fmt, url=url or document.url, date=date
+            )
+            outcome = self.archive.save_issue(issue, source=document.source)
+        except DigestbotError as exc:
+            return IngestResult(source=document.source, error=str(exc))
+        log.info("ingested %s: %s (%s)", document.source, issue.date, outcome.value)
+        return IngestResult(source=document.source, date=issue.date, outcome=outcome)
+
+    def issues(self) -> list[IssueSummary]:
+        """Every issue in the archive, oldest first."""
+        return self.archive.list_issues()
+
+    def show(self, date: dt.date) -> Issue:
+        """The issue of that date; NotFoundError names the dates that do exist nearby."""
+        issue = self.archive.get_issue(date)
+        if issue is None:
+            raise NotFoundError(f"no issue dated {date.isoformat()} in the archive{_nearby(self.archive, date)}")
+        return issue
+
+    def latest(self) -> Issue | None:
+        """The newest issue, or None for an empty archive."""
+        newest = self.archive.latest_date()
+        return None if newest is None else self.archive.get_issue(newest)
+
+    # -- answers ----------------------------------------------------------------------------------
+
+    def ask(self, question: str, *, k: int | None = None, issue_date: dt.date | None = None) -> Answer:
+        """Answer a question from the archive, citing the issue date and section of every item used."""
+        return answer_question(
+            self.engine,
+            question,
+            k=k or self.default_k,
+            issue_date=issue_date,
+            max_chars=self.max_question_chars,
+        )
+
+
+def _nearby(archive: Archive, date: dt.date) -> str:
+    dates = archive.issue_dates()
+    if not dates:
+        return " (the archive is empty; run `digestbot ingest` first)"
+    closest = sorted(dates, key=lambda known: abs((known - date).days))[:3]
+    return " (closest: " + ", ".join(day.isoformat() for day in sorted(closest)) + ")"

@@ -1,0 +1,48 @@
+"""Domain objects as plain text, for the terminal (CLI and console chat)."""
+
+from __future__ import annotations
+
+from digestbot.domain import Answer, Issue, IssueSummary, citation
+
+
+def summary_line(summary: IssueSummary) -> str:
+    """One line per issue: date, title, and each section with its item count."""
+    sections = ", ".join(f"{name} ({count})" for name, count in summary.sections)
+    return f"{summary.date.isoformat()}  {summary.title}  —  {sections}"
+
+
+def issue_text(issue: Issue) -> str:
+    """The whole issue, sections and items, analysis indented under its item."""
+    lines = [f"{issue.title} — {issue.date:%-d %B %Y}"]
+    if issue.url:
+        lines.append(issue.url)
+    part: str | None = None
+    for section in issue.sections:
+        if section.part and section.part != part:
+            part = section.part
+            lines += ["", f"== {part} =="]
+        lines += ["", f"## {section.name}"]
+        for item in section.items:
+            lines.append(f"  • {item.text}")
+            lines += [f"      – {line}" for line in item.analysis]
+    return "\n".join(lines)
+
+
+def issue_overview(issue: Issue) -> str:
+    """A short overview: title, date, and sections with item counts."""
+    head = f"{issue.title} — {issue.date:%-d %B %Y} ({sum(len(s.items) for s in issue.sections)} items)"
+    body = [f"  {section.name}: {len(section.items)} items" for section in issue.sections]
+    return "\n".join([head, *body])
+
+
+def cite(issue: Issue, section: str) -> str:
+    """The citation of an item of this issue."""
+    return citation(issue.title, issue.date, section)
+
+
+def answer_text(answer: Answer) -> str:
+    """The answer text, then each hit with its citation, score and analysis."""
+    lines = [answer.text]
+    for note in answer.notes:
+        lines.append(f"({note})")
+    return "\n".join(lines)

@@ -1,0 +1,136 @@
+"""Settings: built once at the entry point and passed down.
+
+Precedence: CLI flag (init kwargs) > environment (``DIGESTBOT_*``) > ``config/digestbot.toml`` > defaults.
+Secrets are ``SecretStr`` so they never appear in a repr or a log line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_CONFIG_FILE = Path("config/digestbot.toml")
+
+
+class SourceConfig(BaseSettings):
+    """One place new issues come from: a folder, a web page or an RSS/Atom feed."""
+
+    model_config = SettingsConfigDict(extra="forbid")
+
+    location: str = Field(description="A folder path, a page URL or a feed URL.")
+    kind: str = Field(default="auto", description="auto, folder, page or feed.")
+
+
+class Settings(BaseSettings):
+    """Every setting digestbot reads. See config/digestbot.example.toml for the commented list."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DIGESTBOT_",
+        extra="forbid",
+        validate_default=True,
+        toml_file=DEFAULT_CONFIG_FILE,
+    )
+
+    # Storage
+    data_dir: Path | None = None
+    database_url: str | None = None
+    index_dir: Path | None = None
+
+    # Model
+    model_path: Path | None = Field(
+        default=None, description="A sentence-transformers model directory; default: the packaged MiniLM."
+    )
+    embed_batch_size: int = Field(default=64, ge=1, le=4096)
+
+    # Answers
+    max_question_chars: int = Field(default=500, ge=20, le=10_000)
+    default_k: int = Field(default=5, ge=1, le=50)
+
+    # Slack
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str | None = None
+
+    # Teams
+    teams_client_id: str | None = None
+    teams_client_secret: SecretStr | None = None
+    teams_tenant_id: str | None = None
+    teams_allow_unauthenticated: bool = False
+
+    # HTTP server
+    host: str = "127.0.0.1"
+    port: int = Field(default=3000, ge=0, le=65535)
+
+    # Delivery
+    sources: list[SourceConfig] = Field(default_factory=list)
+    channels: list[str] = Field(default_factory=list)
+    schedule: str = Field(default="0 9 * * tue", description="Cron expression for poll-and-deliver.")
+    timezone: str = "UTC"
+
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _url_not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            return None
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    # -- derived locations -------------------------------------------------------------------------
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The SQLAlchemy URL: explicit, else a SQLite file under the data directory (or ``data/``)."""
+        if self.database_url:
+            return self.database_url
+        base = self.data_dir if self.data_dir is not None else Path("data")
+        return f"sqlite:///{(base / 'digestbot.sqlite3').resolve()}"
+
+    @property
+    def resolved_index_dir(self) -> Path:
+        """Where the FAISS index lives: explicit, else ``DATA_DIR/index``, else ``index/``."""
+        if self.index_dir is not None:
+            return self.index_dir
+        if self.data_dir is not None:
+            return self.data_dir / "index"
+        return Path("index")
+
+    @property
+    def chat_configured(self) -> bool:
+        """Whether any chat platform has credentials; without them ``serve`` opens a console chat."""
+        slack = self.slack_bot_token is not None and (
+            self.slack_app_token is not None or self.slack_signing_secret is not None
+        )
+        teams = self.teams_client_id is not None or self.teams_allow_unauthenticated
+        return slack or teams
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build Settings from defaults, the TOML file, the environment and explicit overrides (highest).
+
+    ``overrides`` whose value is None are ignored, so unset CLI flags do not mask lower layers.
+    """
+    toml_file = config_file if config_file is not None else DEFAULT_CONFIG_FILE
+    bound = type("Settings", (Settings,), {"model_config": {**Settings.model_config, "toml_file": toml_file}})
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return bound(**given)

@@ -1,0 +1,186 @@
+"""The archive: issues, their items, and stored embedding vectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from digestbot.domain import Issue, IssueSummary, Item, Section, content_hash
+from digestbot.store.db import Database
+from digestbot.store.models import IssueRow, ItemRow, VectorRow, utcnow
+
+
+class SaveOutcome(enum.Enum):
+    """What ``save_issue`` did."""
+
+    ADDED = "added"
+    UNCHANGED = "unchanged"
+    REPLACED = "replaced"
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    """An item as stored, with its issue's identity: what the index and search work on."""
+
+    id: int
+    date: dt.date
+    title: str
+    url: str | None
+    part: str | None
+    section: str
+    position: int
+    text: str
+    analysis: tuple[str, ...]
+    content_hash: str
+
+
+class Archive:
+    """Issues and items, saved idempotently and replaced atomically."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def save_issue(self, issue: Issue, *, source: str) -> SaveOutcome:
+        """Store an issue. The same content twice changes nothing; a new version of a date replaces
+        that issue's items in one transaction, so a failure part-way leaves the previous state."""
+        digest = issue.content_hash
+        with self.db.transaction() as session:
+            row = session.scalar(select(IssueRow).where(IssueRow.date == issue.date))
+            if row is not None and row.content_hash == digest:
+                return SaveOutcome.UNCHANGED
+            outcome = SaveOutcome.ADDED if row is None else SaveOutcome.REPLACED
+            if row is None:
+                row = IssueRow(date=issue.date, ingested_at=utcnow())
+                session.add(row)
+            else:
+                session.execute(delete(ItemRow).where(ItemRow.issue_id == row.id))
+                session.expire(row, ["items"])
+            row.title, row.url, row.source = issue.title, issue.url, source
+            row.content_hash, row.updated_at = digest, utcnow()
+            session.flush()
+            session.add_all(_item_rows(row.id, issue))
+        return outcome
+
+    def list_issues(self) -> list[IssueSummary]:
+        """Every issue, oldest first, with section names and item counts in reading order."""
+        with self.db.transaction() as session:
+            rows = session.scalars(select(IssueRow).order_by(IssueRow.date).options(selectinload(IssueRow.items)))
+            return [_summary(row) for row in rows]
+
+    def get_issue(self, date: dt.date) -> Issue | None:
+        """The issue of that date, rebuilt as parsed, or None."""
+        with self.db.transaction() as session:
+            row = session.scalar(
+                select(IssueRow).where(IssueRow.date == date).options(selectinload(IssueRow.items))
+            )
+            return None if row is None else _issue(row)
+
+    def latest_date(self) -> dt.date | None:
+        """The newest issue's date, or None for an empty archive."""
+        with self.db.transaction() as session:
+            return session.scalar(select(func.max(IssueRow.date)))
+
+    def issue_dates(self) -> list[dt.date]:
+        """Every issue date, oldest first."""
+        with self.db.transaction() as session:
+            return list(session.scalars(select(IssueRow.date).order_by(IssueRow.date)))
+
+    def items(self, ids: Iterable[int] | None = None) -> list[StoredItem]:
+        """Stored items (all, or those ids), ordered by issue date then position."""
+        query = select(ItemRow, IssueRow).join(IssueRow).order_by(IssueRow.date, ItemRow.position)
+        if ids is not None:
+            query = query.where(ItemRow.id.in_(list(ids)))
+        with self.db.transaction() as session:
+            return [_stored(item, issue) for item, issue in session.execute(query)]
+
+    def fingerprint(self) -> str:
+        """A hash of every item id and content: changes whenever the searchable archive changes."""
+        with self.db.transaction() as session:
+            rows = session.execute(select(ItemRow.id, ItemRow.content_hash).order_by(ItemRow.id))
+            return content_hash(*(f"{item_id}:{digest}" for item_id, digest in rows))
+
+    def get_vectors(self, model: str, text_hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of that model for those text hashes (missing ones are simply absent)."""
+        found: dict[str, np.ndarray] = {}
+        with self.db.transaction() as session:
+            for start in range(0, len(text_hashes), 500):
+                chunk = list(text_hashes[start : start + 500])
+                query = select(VectorRow).where(VectorRow.model == model, VectorRow.text_hash.in_(chunk))
+                for row in session.scalars(query):
+                    found[row.text_hash] = np.frombuffer(row.data, dtype=np.float32).copy()
+        return found
+
+    def put_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        """Store vectors by text hash; existing ones are kept (same text, same model, same vector)."""
+        if not vectors:
+            return
+        existing = set(self.get_vectors(model, list(vectors)))
+        with self.db.transaction() as session:
+            session.add_all(
+                VectorRow(model=model, text_hash=key, dim=int(vec.shape[0]), data=_as_bytes(vec))
+                for key, vec in vectors.items()
+                if key not in existing
+            )
+
+
+def _as_bytes(vector: np.ndarray) -> bytes:
+    return np.ascontiguousarray(vector, dtype=np.float32).tobytes()
+
+
+def _item_rows(issue_id: int, issue: Issue) -> list[ItemRow]:
+    return [
+        ItemRow(
+            issue_id=issue_id,
+            position=position,
+            part=section.part,
+            section=section.name,
+            text=item.text,
+            analysis=list(item.analysis),
+            content_hash=item.content_hash,
+            source_url=issue.url,
+        )
+        for position, (section, item) in enumerate(issue.items)
+    ]
+
+
+def _issue(row: IssueRow) -> Issue:
+    sections: list[Section] = []
+    for item in row.items:
+        if not sections or (sections[-1].name, sections[-1].part) != (item.section, item.part):
+            sections.append(Section(name=item.section, part=item.part))
+        last = sections[-1]
+        entry = Item(text=item.text, analysis=tuple(item.analysis))
+        sections[-1] = Section(name=last.name, part=last.part, items=(*last.items, entry))
+    return Issue(date=row.date, title=row.title, sections=tuple(sections), url=row.url)
+
+
+def _summary(row: IssueRow) -> IssueSummary:
+    issue = _issue(row)
+    counts = tuple((section.name, len(section.items)) for section in issue.sections)
+    return IssueSummary(date=row.date, title=row.title, url=row.url, sections=counts)
+
+
+def _stored(item: ItemRow, issue: IssueRow) -> StoredItem:
+    return StoredItem(
+        id=item.id,
+        date=issue.date,
+        title=issue.title,
+        url=item.source_url or issue.url,
+        part=item.part,
+        section=item.section,
+        position=item.position,
+        text=item.text,
+        analysis=tuple(item.analysis),
+        content_hash=item.content_hash,
+    )
+
+
+def session_count(session: Session) -> int:
+    """Number of issues (used by health checks)."""
+    return int(session.scalar(select(func.count(IssueRow.id))) or 0)

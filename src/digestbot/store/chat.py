@@ -1,0 +1,125 @@
+"""Chat state: subscriptions, the threads the bot started, and event ids already handled."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from digestbot.store.db import Database
+from digestbot.store.models import SeenEventRow, SubscriptionRow, ThreadRow, utcnow
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where weekly issues go: a Slack channel, or a Teams conversation with its reference."""
+
+    platform: str
+    channel_id: str
+    service_url: str | None = None
+    tenant_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ThreadInfo:
+    """A thread the bot started, and the issue it is about (None for an answer spanning issues)."""
+
+    issue_date: dt.date | None
+
+
+class ChatState:
+    """Subscriptions, known threads and seen events, shared by every chat adapter."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def subscribe(self, dest: Destination, *, user: str | None = None) -> bool:
+        """Subscribe a destination; True if it was new. An existing one gets its reference refreshed."""
+        with self.db.transaction() as session:
+            row = session.scalar(_subscription(dest.platform, dest.channel_id))
+            if row is not None:
+                row.service_url = dest.service_url or row.service_url
+                row.tenant_id = dest.tenant_id or row.tenant_id
+                return False
+            session.add(
+                SubscriptionRow(
+                    platform=dest.platform,
+                    channel_id=dest.channel_id,
+                    service_url=dest.service_url,
+                    tenant_id=dest.tenant_id,
+                    created_by=user,
+                )
+            )
+            return True
+
+    def unsubscribe(self, platform: str, channel_id: str) -> bool:
+        """Remove a subscription; True if there was one."""
+        with self.db.transaction() as session:
+            result = session.execute(
+                delete(SubscriptionRow).where(
+                    SubscriptionRow.platform == platform, SubscriptionRow.channel_id == channel_id
+                )
+            )
+            return bool(getattr(result, "rowcount", 0))
+
+    def subscription(self, platform: str, channel_id: str) -> Destination | None:
+        """The stored subscription of that destination, if any."""
+        with self.db.transaction() as session:
+            row = session.scalar(_subscription(platform, channel_id))
+            return None if row is None else _destination(row)
+
+    def destinations(self, platform: str | None = None) -> list[Destination]:
+        """Every subscribed destination (of one platform, if given), in subscription order."""
+        query = select(SubscriptionRow).order_by(SubscriptionRow.id)
+        if platform is not None:
+            query = query.where(SubscriptionRow.platform == platform)
+        with self.db.transaction() as session:
+            return [_destination(row) for row in session.scalars(query)]
+
+    def remember_thread(self, platform: str, channel_id: str, thread_id: str, issue_date: dt.date | None) -> None:
+        """Record a thread the bot started, so replies in it are answered as follow-ups."""
+        with self.db.transaction() as session:
+            row = session.scalar(_thread(platform, channel_id, thread_id))
+            if row is None:
+                session.add(
+                    ThreadRow(platform=platform, channel_id=channel_id, thread_id=thread_id, issue_date=issue_date)
+                )
+            elif issue_date is not None:
+                row.issue_date = issue_date
+
+    def thread(self, platform: str, channel_id: str, thread_id: str) -> ThreadInfo | None:
+        """The thread the bot started there, or None if the bot did not start it."""
+        with self.db.transaction() as session:
+            row = session.scalar(_thread(platform, channel_id, thread_id))
+            return None if row is None else ThreadInfo(issue_date=row.issue_date)
+
+    def first_sighting(self, event_id: str, *, keep: dt.timedelta = dt.timedelta(days=2)) -> bool:
+        """True the first time an event id is seen, False for a redelivery. Old ids are pruned."""
+        try:
+            with self.db.transaction() as session:
+                session.add(SeenEventRow(event_id=event_id, seen_at=utcnow()))
+        except IntegrityError:
+            return False
+        with self.db.transaction() as session:
+            session.execute(delete(SeenEventRow).where(SeenEventRow.seen_at < utcnow() - keep))
+        return True
+
+
+def _subscription(platform: str, channel_id: str):  # type: ignore[no-untyped-def]
+    return select(SubscriptionRow).where(
+        SubscriptionRow.platform == platform, SubscriptionRow.channel_id == channel_id
+    )
+
+
+def _thread(platform: str, channel_id: str, thread_id: str):  # type: ignore[no-untyped-def]
+    return select(ThreadRow).where(
+        ThreadRow.platform == platform, ThreadRow.channel_id == channel_id, ThreadRow.thread_id == thread_id
+    )
+
+
+def _destination(row: SubscriptionRow) -> Destination:
+    return Destination(
+        platform=row.platform, channel_id=row.channel_id, service_url=row.service_url, tenant_id=row.tenant_id
+    )

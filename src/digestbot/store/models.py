@@ -1,0 +1,140 @@
+"""The database schema (SQLAlchemy 2 declarative). Portable SQL only: SQLite by default, PostgreSQL too."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    """Timezone-aware now, for timestamps."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class IssueRow(Base):
+    """One ingested issue; the issue date is its identity (a re-publication replaces it)."""
+
+    __tablename__ = "issues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    items: Mapped[list[ItemRow]] = relationship(
+        back_populates="issue", cascade="all, delete-orphan", order_by="ItemRow.position"
+    )
+
+
+class ItemRow(Base):
+    """One item of an issue, with its analysis lines, in reading order."""
+
+    __tablename__ = "items"
+    __table_args__ = (Index("ix_items_issue_position", "issue_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    part: Mapped[str | None] = mapped_column(Text)
+    section: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    analysis: Mapped[list[str]] = mapped_column(JSON, default=list)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    source_url: Mapped[str | None] = mapped_column(Text)
+
+    issue: Mapped[IssueRow] = relationship(back_populates="items")
+
+
+class VectorRow(Base):
+    """An embedding, keyed by model and the hash of the exact text embedded, so a rebuild never re-embeds."""
+
+    __tablename__ = "vectors"
+
+    model: Mapped[str] = mapped_column(String(200), primary_key=True)
+    text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dim: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SubscriptionRow(Base):
+    """A chat destination subscribed to weekly delivery (a Slack channel or a Teams conversation)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("platform", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    channel_id: Mapped[str] = mapped_column(String(500))
+    service_url: Mapped[str | None] = mapped_column(Text)
+    tenant_id: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DeliveryRow(Base):
+    """The delivery ledger: one row per (issue, destination), claimed before posting, confirmed after."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("issue_id", "platform", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(20))
+    channel_id: Mapped[str] = mapped_column(String(500))
+    state: Mapped[str] = mapped_column(String(20))  # claimed | posted
+    message_ref: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ThreadRow(Base):
+    """A chat thread the bot started (a digest post or an answer) and the issue it is about."""
+
+    __tablename__ = "threads"
+    __table_args__ = (UniqueConstraint("platform", "channel_id", "thread_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    channel_id: Mapped[str] = mapped_column(String(500))
+    thread_id: Mapped[str] = mapped_column(String(200))
+    issue_date: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SeenEventRow(Base):
+    """Chat event ids already handled, so a redelivered event is answered once."""
+
+    __tablename__ = "seen_events"
+
+    event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class MetaRow(Base):
+    """Small key/value facts about the store (for example, when delivery first ran)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

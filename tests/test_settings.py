@@ -1,0 +1,76 @@
+"""Settings precedence: CLI flag > environment > config file > defaults; secrets stay secret."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from digestbot.settings import load_settings
+
+
+@pytest.fixture
+def toml(tmp_path: Path) -> Path:
+    path = tmp_path / "digestbot.toml"
+    path.write_text('default_k = 7\nport = 4000\nchannels = ["slack:C1"]\n[[sources]]\nlocation = "/srv/d"\n')
+    return path
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.default_k == 5
+    assert settings.resolved_index_dir == Path("index")
+    assert settings.resolved_database_url.endswith("data/digestbot.sqlite3")
+    assert not settings.chat_configured
+
+
+def test_file_beats_defaults(toml: Path) -> None:
+    settings = load_settings(toml)
+    assert (settings.default_k, settings.port, settings.channels) == (7, 4000, ["slack:C1"])
+    assert settings.sources[0].location == "/srv/d"
+
+
+def test_env_beats_file(toml: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DIGESTBOT_DEFAULT_K", "9")
+    assert load_settings(toml).default_k == 9
+
+
+def test_flag_beats_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DIGESTBOT_DATA_DIR", str(tmp_path / "env"))
+    assert load_settings(data_dir=tmp_path / "flag").data_dir == tmp_path / "flag"
+    assert load_settings(data_dir=None).data_dir == tmp_path / "env"
+
+
+def test_data_dir_holds_database_and_index(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path)
+    assert settings.resolved_index_dir == tmp_path / "index"
+    assert str(tmp_path) in settings.resolved_database_url
+
+
+def test_config_file_in_working_directory_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "digestbot.toml").write_text("default_k = 3\n")
+    monkeypatch.chdir(tmp_path)
+    assert load_settings().default_k == 3
+
+
+def test_secrets_never_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DIGESTBOT_SLACK_BOT_TOKEN", "xoxb-very-secret")
+    monkeypatch.setenv("DIGESTBOT_SLACK_SIGNING_SECRET", "shh")
+    settings = load_settings()
+    assert "xoxb-very-secret" not in repr(settings) and "shh" not in str(settings.model_dump())
+    assert settings.slack_bot_token is not None
+    assert settings.slack_bot_token.get_secret_value() == "xoxb-very-secret"
+    assert settings.chat_configured
+
+
+def test_bad_values_name_the_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("port = 99999\n")
+    with pytest.raises(ValidationError, match="port"):
+        load_settings(bad)
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text("prot = 1\n")
+    with pytest.raises(ValidationError, match="prot"):
+        load_settings(unknown)

@@ -1,0 +1,121 @@
+"""Delivery: exactly once per (issue, destination), first run posts only the latest, crashes reconcile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from digestbot.delivery import Deliverer, PostError, issue_key
+from digestbot.domain import Issue, Item, Section
+from digestbot.errors import NotFoundError
+from digestbot.store import Archive, ChatState, Database, Destination
+from digestbot.store.ledger import Ledger
+from tests.fake_publisher import Crash, MemoryPublisher
+
+WEEK = dt.timedelta(days=7)
+FIRST = dt.date(2031, 3, 4)
+
+
+def issue(day: dt.date) -> Issue:
+    section = Section(name="Cyber", items=(Item(text=f"Item of {day}."),))
+    return Issue(date=day, title="Northwind’s Weekly Security Digest", sections=(section,))
+
+
+class World:
+    """A store with issues, three subscribed channels and a publisher; ``restart`` builds a new Deliverer."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = Database(f"sqlite:///{path / 'db.sqlite3'}")
+        self.archive = Archive(self.db)
+        self.chat = ChatState(self.db)
+        self.publisher = MemoryPublisher()
+        for channel in ("C1", "C2"):
+            self.chat.subscribe(Destination("slack", channel))
+
+    def add_issues(self, *days: dt.date) -> None:
+        for day in days:
+            self.archive.save_issue(issue(day), source="test")
+
+    def deliverer(self) -> Deliverer:
+        return Deliverer(
+            self.archive, self.chat, Ledger(self.db), [self.publisher], configured=[Destination("slack", "C3")]
+        )
+
+    def posts(self, channel: str) -> list[str]:
+        return self.publisher.channels.get(channel, [])
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> World:
+    return World(tmp_path)
+
+
+def test_first_run_posts_only_the_latest_issue_everywhere(world: World) -> None:
+    world.add_issues(FIRST, FIRST + WEEK, FIRST + 2 * WEEK)
+    report = world.deliverer().deliver()
+    assert len(report.posted) == 3
+    for channel in ("C1", "C2", "C3"):
+        assert world.posts(channel) == [issue_key(FIRST + 2 * WEEK)]
+
+
+def test_the_same_issue_again_posts_nothing(world: World) -> None:
+    world.add_issues(FIRST)
+    world.deliverer().deliver()
+    world.add_issues(FIRST)  # re-ingested unchanged
+    assert world.deliverer().plan() == []
+    assert world.deliverer().deliver().posted == []
+    assert world.posts("C1") == [issue_key(FIRST)]
+
+
+def test_after_downtime_every_missed_issue_is_posted_oldest_first(world: World) -> None:
+    world.add_issues(FIRST)
+    world.deliverer().deliver()
+    world.add_issues(FIRST + 2 * WEEK, FIRST + WEEK)
+    world.deliverer().deliver()
+    assert world.posts("C2") == [issue_key(FIRST + n * WEEK) for n in range(3)]
+
+
+@pytest.mark.parametrize("crash", ["crash_before_post", "crash_after_post"])
+def test_a_crash_between_claim_and_confirm_leaves_each_channel_with_the_issue_once(world: World, crash: str) -> None:
+    world.add_issues(FIRST)
+    setattr(world.publisher, crash, True)
+    with pytest.raises(Crash):
+        world.deliverer().deliver()
+    setattr(world.publisher, crash, False)
+    report = world.deliverer().deliver()  # the restart
+    for channel in ("C1", "C2", "C3"):
+        assert world.posts(channel) == [issue_key(FIRST)], channel
+    assert world.publisher.lookups >= 1  # the in-doubt claim was looked up, not re-posted blindly
+    assert len(report.posted) + len(report.reconciled) == 3
+
+
+def test_a_certain_failure_is_retried_next_run(world: World) -> None:
+    world.add_issues(FIRST)
+    world.publisher.fail_with = PostError("channel_not_found", certain=True)
+    report = world.deliverer().deliver()
+    assert len(report.failed) == 3 and world.posts("C1") == []
+    world.publisher.fail_with = None
+    world.deliverer().deliver()
+    assert world.posts("C1") == [issue_key(FIRST)]
+
+
+def test_post_issue_by_hand_skips_where_already_posted(world: World) -> None:
+    world.add_issues(FIRST, FIRST + WEEK)
+    world.deliverer().deliver()
+    world.deliverer().deliver(FIRST)
+    assert world.posts("C1") == [issue_key(FIRST + WEEK), issue_key(FIRST)]
+    assert world.deliverer().deliver(FIRST).posted == []
+    with pytest.raises(NotFoundError, match="2031-01-01"):
+        world.deliverer().deliver(dt.date(2031, 1, 1))
+
+
+def test_unsubscribed_channel_gets_nothing_more(world: World) -> None:
+    world.add_issues(FIRST)
+    world.deliverer().deliver()
+    world.chat.unsubscribe("slack", "C1")
+    world.add_issues(FIRST + WEEK)
+    world.deliverer().deliver()
+    assert world.posts("C1") == [issue_key(FIRST)]
+    assert world.posts("C2")[-1] == issue_key(FIRST + WEEK)

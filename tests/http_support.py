@@ -14,6 +14,7 @@ class Route:
     body: bytes
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
+    etag: str | None = None
 
 
 @dataclass
@@ -36,7 +37,13 @@ def _handler(site: StaticSite) -> type[BaseHTTPRequestHandler]:
             if route is None:
                 self.send_error(404)
                 return
+            if route.etag is not None and self.headers.get("If-None-Match") == route.etag:
+                self.send_response(304)
+                self.end_headers()
+                return
             self.send_response(route.status)
+            if route.etag is not None:
+                self.send_header("ETag", route.etag)
             self.send_header("Content-Type", route.content_type)
             self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()

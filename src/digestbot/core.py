@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from digestbot.answers import ask as answer_question
+from digestbot.delivery import Deliverer, DeliveryReport, PlannedPost
 from digestbot.domain import Answer, Issue, IssueSummary
 from digestbot.errors import DigestbotError, NotFoundError
 from digestbot.parse import parse_document
+from digestbot.poller import SourcePoller
 from digestbot.search import SearchEngine
+from digestbot.settings import SourceConfig
 from digestbot.sources import Document, SourceReader
 from digestbot.store import Archive, ChatState, SaveOutcome
 
@@ -61,6 +64,8 @@ class Digestbot:
         engine: SearchEngine,
         reader: SourceReader,
         *,
+        poller: SourcePoller | None = None,
+        deliverer: Deliverer | None = None,
         default_k: int = 5,
         max_question_chars: int = 500,
     ) -> None:
@@ -68,6 +73,8 @@ class Digestbot:
         self.chat = chat
         self.engine = engine
         self.reader = reader
+        self.poller = poller
+        self.deliverer = deliverer
         self.default_k = default_k
         self.max_question_chars = max_question_chars
 
@@ -107,6 +114,38 @@ class Digestbot:
             return IngestResult(source=document.source, error=str(exc))
         log.info("ingested %s: %s (%s)", document.source, issue.date, outcome.value)
         return IngestResult(source=document.source, date=issue.date, outcome=outcome)
+
+    def poll(self, sources: Sequence[SourceConfig]) -> IngestReport:
+        """Ingest what is new in the configured sources; a broken source is reported, the others go on."""
+        if self.poller is None:
+            raise DigestbotError("source polling is not configured")
+        report = IngestReport()
+        for polled in self.poller.poll(sources):
+            if isinstance(polled, DigestbotError):
+                report.results.append(IngestResult(source=getattr(polled, "source", None) or "", error=str(polled)))
+                continue
+            result = self._ingest_one(polled.document, date=None, url=None)
+            if result.error is None:
+                self.poller.mark_ingested(polled)
+            else:
+                log.warning("not ingested: %s", result.error)
+            report.results.append(result)
+        if report.changed:
+            self.engine.refresh()
+        return report
+
+    def plan_delivery(self, issue_date: dt.date | None = None) -> list[PlannedPost]:
+        """What ``deliver_new`` would post where (for ``digestbot post --dry-run``)."""
+        return self._deliverer().plan(issue_date)
+
+    def deliver_new(self, issue_date: dt.date | None = None) -> DeliveryReport:
+        """Post each new issue (or the given one) to every destination that does not have it yet."""
+        return self._deliverer().deliver(issue_date)
+
+    def _deliverer(self) -> Deliverer:
+        if self.deliverer is None:
+            raise DigestbotError("no chat destinations can be posted to: configure Slack or Teams first")
+        return self.deliverer
 
     def issues(self) -> list[IssueSummary]:
         """Every issue in the archive, oldest first."""

@@ -19,6 +19,7 @@ import httpx
 from digestbot import __version__
 from digestbot.errors import DigestbotError, ParseError, SourceError
 from digestbot.parse import MAX_DOCUMENT_BYTES
+from digestbot.store.polling import Validators
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,35 @@ USER_AGENT = f"digestbot/{__version__} (weekly security digest bot; +https://pyp
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml")
 # A feed entry carrying at least this much HTML is the issue itself; a shorter one is a teaser to follow.
 FULL_ENTRY_CHARS = 1500
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One entry of a feed: its stable id, link, title and inline HTML (maybe only a teaser)."""
+
+    id: str
+    link: str
+    title: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A fetched URL: body, content type and validators; ``not_modified`` for a 304."""
+
+    body: bytes
+    content_type: str
+    validators: Validators
+    not_modified: bool = False
+
+    @property
+    def is_feed(self) -> bool:
+        """Whether the body is an RSS/Atom feed rather than a page."""
+        return _looks_like_feed(self.body, self.content_type)
+
+    def document(self, url: str) -> Document:
+        """The body as a page document."""
+        return Document(source=url, data=self.body, fmt="html" if "html" in self.content_type else None, url=url)
 
 
 @dataclass(frozen=True)
@@ -67,7 +97,7 @@ class SourceReader:
 
     def read(self, location: str) -> Iterator[Document | DigestbotError]:
         """The documents of one location: a file, each supported file of a folder, a page or a feed."""
-        if _is_url(location):
+        if is_url(location):
             yield from self._read_url(location)
             return
         path = Path(location)
@@ -101,39 +131,48 @@ class SourceReader:
         return Document(source=source, data=data, fmt=SUFFIXES.get(path.suffix.lower()))
 
     def _read_url(self, url: str) -> Iterator[Document | DigestbotError]:
-        body, content_type = self.fetch(url)
-        if _looks_like_feed(body, content_type):
-            yield from self._read_feed(url, body)
+        fetched = self.fetch(url)
+        if fetched.is_feed:
+            for entry in self.feed_entries(url, fetched.body):
+                try:
+                    yield self.entry_document(entry)
+                except DigestbotError as exc:
+                    yield exc
         else:
-            yield Document(source=url, data=body, fmt="html" if "html" in content_type else None, url=url)
+            yield fetched.document(url)
 
-    def _read_feed(self, feed_url: str, body: bytes) -> Iterator[Document | DigestbotError]:
+    def feed_entries(self, feed_url: str, body: bytes) -> list[FeedEntry]:
+        """The entries of an RSS/Atom feed, identified by id (or link), never by timestamp."""
         feed = feedparser.parse(body)
         if feed.bozo and not feed.entries:
             reason = feed.get("bozo_exception", "parse error")
             raise SourceError(f"not a readable RSS/Atom feed ({reason})", source=feed_url)
+        entries = []
         for entry in feed.entries:
-            link = entry.get("link") or feed_url
-            html = _entry_html(entry)
-            title = str(entry.get("title", ""))
-            try:
-                if len(html) >= FULL_ENTRY_CHARS:
-                    # The entry title carries the issue's title block (and usually its date).
-                    page = f"<html><body><h1>{escape(title)}</h1>{html}</body></html>"
-                    yield Document(source=link, data=page.encode("utf-8"), fmt="html", url=link)
-                else:
-                    page, content_type = self.fetch(link)
-                    yield Document(source=link, data=page, fmt="html" if "html" in content_type else None, url=link)
-            except DigestbotError as exc:
-                yield exc
+            link = str(entry.get("link") or feed_url)
+            entry_id = str(entry.get("id") or link)
+            entries.append(FeedEntry(entry_id, link, str(entry.get("title", "")), _entry_html(entry)))
+        return entries
 
-    def fetch(self, url: str) -> tuple[bytes, str]:
-        """GET a URL with a size cap; returns the body and its content type. One-line SourceError on failure."""
+    def entry_document(self, entry: FeedEntry) -> Document:
+        """A feed entry as a document: its own HTML when it carries the issue, else its linked page."""
+        if len(entry.html) >= FULL_ENTRY_CHARS:
+            # The entry title carries the issue's title block (and usually its date).
+            page = f"<html><body><h1>{escape(entry.title)}</h1>{entry.html}</body></html>"
+            return Document(source=entry.link, data=page.encode("utf-8"), fmt="html", url=entry.link)
+        return self.fetch(entry.link).document(entry.link)
+
+    def fetch(self, url: str, validators: Validators | None = None) -> Fetched:
+        """GET a URL with a size cap (conditional when validators are given). One-line SourceError on failure."""
+        headers = _conditional_headers(validators)
         try:
-            with self.client.stream("GET", url) as response:
+            with self.client.stream("GET", url, headers=headers) as response:
+                if response.status_code == 304:
+                    return Fetched(b"", "", validators or Validators(), not_modified=True)
                 response.raise_for_status()
                 body = self._capped_body(url, response)
-                return body, response.headers.get("content-type", "").lower()
+                got = Validators(response.headers.get("etag"), response.headers.get("last-modified"))
+                return Fetched(body, response.headers.get("content-type", "").lower(), got)
         except httpx.HTTPStatusError as exc:
             raise SourceError(f"HTTP {exc.response.status_code}", source=url) from None
         except httpx.HTTPError as exc:
@@ -155,7 +194,8 @@ class SourceReader:
             self._client.close()
 
 
-def _is_url(location: str) -> bool:
+def is_url(location: str) -> bool:
+    """Whether a location is an http(s) URL rather than a path."""
     return urlsplit(location).scheme in ("http", "https")
 
 
@@ -172,3 +212,12 @@ def _entry_html(entry: feedparser.FeedParserDict) -> str:
     best = max(values, key=len, default="")
     summary = str(entry.get("summary", ""))
     return best if len(best) >= len(summary) else summary
+
+
+def _conditional_headers(validators: Validators | None) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if validators is not None and validators.etag:
+        headers["If-None-Match"] = validators.etag
+    if validators is not None and validators.last_modified:
+        headers["If-Modified-Since"] = validators.last_modified
+    return headers

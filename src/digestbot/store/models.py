@@ -138,3 +138,24 @@ class MetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class SeenDocumentRow(Base):
+    """A document a polled source already yielded and digestbot ingested (by id, and content digest)."""
+
+    __tablename__ = "seen_documents"
+
+    source: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    doc_id: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HttpCacheRow(Base):
+    """Validators of the last fetch of a URL, for conditional requests (ETag / Last-Modified)."""
+
+    __tablename__ = "http_cache"
+
+    url: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))

@@ -35,7 +35,7 @@ def documents(reader: SourceReader, *locations: str) -> list[Document | Digestbo
 
 
 def test_folder_yields_supported_files_in_order(tmp_path: Path) -> None:
-    for name in ("b.md", "a.txt", "c.html", "notes.pdf", ".hidden.txt"):
+    for name in ("b.md", "a.txt", "c.html", "notes.pdf", ".hidden.txt", "README.md"):
         (tmp_path / name).write_text("x")
     found = documents(SourceReader(), str(tmp_path))
     assert [Path(d.source).name for d in found if isinstance(d, Document)] == ["a.txt", "b.md", "c.html"]

@@ -105,11 +105,13 @@ def content_hash(*parts: str) -> str:
 def short_title(title: str) -> str:
     """The digest's name without a publisher's possessive byline.
 
-    "Acme Corp’s Weekly Security Digest" -> "Weekly Security Digest"; a title without a byline is kept.
+    "Acme Corp’s Weekly Security Digest" -> "Weekly Security Digest". The byline is up to four capitalised
+    words before a possessive; any other title is kept whole.
     """
-    for mark in ("’s ", "'s "):
+    for mark in ("’s ", "‘s ", "'s "):
         head, sep, tail = title.partition(mark)
-        if sep and tail.strip() and len(head.split()) <= 4:
+        words = head.split()
+        if sep and tail.strip() and 0 < len(words) <= 4 and all(word[:1].isupper() for word in words):
             return tail.strip()
     return title.strip()
 

@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 USER_AGENT = f"digestbot/{__version__} (weekly security digest bot; +https://pypi.org/project/digestbot/)"
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml")
+# Files in a digest folder that are never issues (a folder's own notes).
+NOT_ISSUES = {"readme", "license", "licence", "changelog", "contributing"}
 # A feed entry carrying at least this much HTML is the issue itself; a shorter one is a teaser to follow.
 FULL_ENTRY_CHARS = 1500
 
@@ -110,7 +112,12 @@ class SourceReader:
 
     def _read_folder(self, folder: Path) -> Iterator[Document | DigestbotError]:
         files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-        visible = [p for p in files if not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+        visible = [
+            p
+            for p in files
+            if not any(part.startswith(".") for part in p.relative_to(folder).parts)
+            and p.stem.lower() not in NOT_ISSUES
+        ]
         if not visible:
             raise SourceError("no digest files (.txt, .md, .html) in this folder", source=str(folder))
         for path in visible:

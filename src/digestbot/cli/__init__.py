@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import sys
 
-from digestbot.cli.base import app, fail
-from digestbot.errors import DigestbotError
+from digestbot.cli.base import app
 
 # Command modules register themselves on ``app`` when imported.
 from digestbot.cli import answers, archive, chat  # noqa: E402,F401  isort: skip
 
 
 def main() -> None:
-    """Console-script entry point: domain errors become one line on stderr and exit status 1."""
+    """Console-script entry point (domain errors become exit status 1 in ``DigestbotGroup``)."""
     try:
         app()
-    except DigestbotError as exc:
-        fail(str(exc))
     except KeyboardInterrupt:
         sys.exit(130)
 

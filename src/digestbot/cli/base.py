@@ -6,18 +6,32 @@ import datetime as dt
 import json
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
+import click
 import typer
+from typer.core import TyperGroup
 from pydantic import ValidationError
 
 from digestbot.core import Digestbot
-from digestbot.errors import ConfigError
+from digestbot.errors import ConfigError, DigestbotError
 from digestbot.settings import Settings, load_settings
 
+class DigestbotGroup(TyperGroup):
+    """Turns domain errors into one line on stderr and exit status 1, wherever the CLI is invoked from."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DigestbotError as exc:
+            fail(str(exc))
+
+
 app = typer.Typer(
+    cls=DigestbotGroup,
     name="digestbot",
     help="A weekly security digest in chat: ingest issues, ask questions, deliver to Slack and Teams.",
     no_args_is_help=True,
@@ -26,12 +40,22 @@ app = typer.Typer(
 )
 
 
+def _build_core(settings: Settings) -> Digestbot:
+    from digestbot.app import build_core
+
+    return build_core(settings)
+
+
 @dataclass
 class CliState:
-    """What the global options set, and the core built from it on first use."""
+    """What the global options set, and the core built from it on first use.
+
+    ``build`` makes the core from settings; tests replace it to inject a fake embedder.
+    """
 
     data_dir: Path | None = None
     config: Path | None = None
+    build: Callable[[Settings], Digestbot] = _build_core
     _settings: Settings | None = None
     _core: Digestbot | None = field(default=None, repr=False)
 
@@ -45,9 +69,7 @@ class CliState:
     def core(self) -> Digestbot:
         """The core, built once."""
         if self._core is None:
-            from digestbot.app import build_core
-
-            self._core = build_core(self.settings)
+            self._core = self.build(self.settings)
         return self._core
 
 

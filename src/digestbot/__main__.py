@@ -1,0 +1,5 @@
+"""``python -m digestbot`` runs the command line."""
+
+from digestbot.cli import main
+
+main()

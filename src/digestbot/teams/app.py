@@ -1,0 +1,74 @@
+"""Wiring: the Teams SDK ``App`` built from Settings, with digestbot's handlers registered on it.
+
+Each listener parses the activity (``parse``), calls one plain handler (``handlers``) in a worker thread
+(the core is synchronous), and sends what it returns into the same conversation (the thread, in a channel).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from microsoft_teams.api import ActivityBase, ConversationUpdateActivity
+from microsoft_teams.api.activities.install_update import InstalledActivity, UninstalledActivity
+from microsoft_teams.api.activities.message import MessageActivity, MessageActivityInput
+from microsoft_teams.api.auth.cloud_environment import CloudEnvironment
+from microsoft_teams.api.auth.credentials import TokenProvider
+
+from digestbot.settings import Settings
+from digestbot.teams import handlers, parse
+from digestbot.teams.handlers import Core, Reply
+from digestbot.teams.sdk import ActivityContext, App, HttpServerAdapter, new_app
+
+TEAMS_PATH = "/api/messages"
+
+
+def build_teams_app(
+    settings: Settings,
+    core: Core,
+    adapter: HttpServerAdapter,
+    *,
+    cloud: CloudEnvironment | None = None,
+    token: TokenProvider | None = None,
+) -> App:
+    """The SDK app with every digestbot listener registered (not initialized; routes.py does that)."""
+    app = new_app(settings, adapter, cloud=cloud, token=token, messaging_endpoint=TEAMS_PATH)
+    register(app, core)
+    return app
+
+
+def register(app: App, core: Core) -> None:
+    """Attach the listeners: reference refresh for every activity, messages, install and uninstall."""
+    chat = core.chat
+
+    async def refresh(ctx: ActivityContext[ActivityBase]) -> None:
+        await asyncio.to_thread(handlers.refresh_reference, chat, parse.conversation(ctx.activity))
+        await ctx.next()
+
+    async def on_message(ctx: ActivityContext[MessageActivity]) -> None:
+        reply = await asyncio.to_thread(handlers.on_message, core, parse.message(ctx.activity))
+        if reply is not None:
+            await send(ctx, reply)
+
+    async def on_install(ctx: ActivityContext[InstalledActivity]) -> None:
+        await asyncio.to_thread(handlers.on_installed, chat, parse.conversation(ctx.activity))
+
+    async def on_uninstall(ctx: ActivityContext[UninstalledActivity]) -> None:
+        await asyncio.to_thread(handlers.on_uninstalled, chat, parse.conversation(ctx.activity))
+
+    async def on_members(ctx: ActivityContext[ConversationUpdateActivity]) -> None:
+        activity, place = ctx.activity, parse.conversation(ctx.activity)
+        if parse.includes_bot(activity.members_added, activity):
+            await asyncio.to_thread(handlers.on_installed, chat, place)
+        elif parse.includes_bot(activity.members_removed, activity):
+            await asyncio.to_thread(handlers.on_uninstalled, chat, place)
+
+    app.use(refresh)
+    app.on_message(on_message)
+    app.on_install_add(on_install)
+    app.on_install_remove(on_uninstall)
+    app.on_conversation_update(on_members)
+
+
+async def send(ctx: ActivityContext[MessageActivity], reply: Reply) -> None:
+    """Post a rendered reply into the conversation (and thread) the message came from."""
+    await ctx.send(MessageActivityInput.model_validate(reply))

@@ -1,0 +1,164 @@
+"""``/api/messages`` as a Starlette route of the shared ASGI server, backed by the Teams SDK.
+
+The SDK's ``HttpServer`` registers its messaging handler (JWT validation, then the activity pipeline) on
+an ``HttpServerAdapter``; ``RouteAdapter`` keeps that handler, and the Starlette endpoint calls it after its
+own guards: local mode is loopback only, other requests need a bearer token; bodies over 1 MB get 413;
+bodies that are not a JSON object, or not a valid activity, get 400; activity types the SDK cannot route
+get 200 and are ignored. A request that does not reach the SDK has its token validated here, so no request
+is answered 2xx/4xx on content without authentication. None of these touch any state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+import pydantic
+from microsoft_teams.api import ActivityTypeAdapter
+from microsoft_teams.api.auth.cloud_environment import PUBLIC, CloudEnvironment
+from microsoft_teams.api.auth.credentials import TokenProvider
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from digestbot.settings import Settings
+from digestbot.teams.app import TEAMS_PATH, build_teams_app
+from digestbot.teams.auth import admitted
+from digestbot.teams.handlers import Core
+from digestbot.teams.sdk import App, HttpMethod, HttpRequest, HttpRouteHandler, InboundActivityTokenValidator
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1_000_000
+
+
+class RouteAdapter:
+    """An ``HttpServerAdapter`` that serves nothing itself: it hands the SDK's handler to our route."""
+
+    def __init__(self) -> None:
+        self.handlers: dict[str, HttpRouteHandler] = {}
+
+    def register_route(self, method: HttpMethod, path: str, handler: HttpRouteHandler) -> None:
+        self.handlers[path] = handler
+
+    def serve_static(self, path: str, directory: str) -> None:
+        raise NotImplementedError("digestbot's Teams adapter serves no static pages")
+
+    async def start(self, port: int) -> None:
+        raise NotImplementedError("the shared digestbot server runs the HTTP server")
+
+    async def stop(self) -> None:
+        return None
+
+
+def build_teams_routes(
+    settings: Settings,
+    core: Core,
+    *,
+    cloud: CloudEnvironment | None = None,
+    token: TokenProvider | None = None,
+) -> list[BaseRoute]:
+    """``POST /api/messages`` for the shared Starlette app. ``cloud`` and ``token`` are for sovereign
+    clouds and tests (a loopback token issuer, a fixed outbound token); production passes neither."""
+    adapter = RouteAdapter()
+    app = build_teams_app(settings, core, adapter, cloud=cloud, token=token)
+    endpoint = TeamsEndpoint(settings, app, adapter, cloud or PUBLIC)
+    return [Route(TEAMS_PATH, endpoint.handle, methods=["POST"])]
+
+
+class TeamsEndpoint:
+    """The ASGI endpoint: guards, then the SDK's messaging handler."""
+
+    def __init__(self, settings: Settings, app: App, adapter: RouteAdapter, cloud: CloudEnvironment) -> None:
+        self.settings, self.app, self.adapter = settings, app, adapter
+        client_id = settings.teams_client_id
+        self.validator = InboundActivityTokenValidator(client_id, cloud=cloud) if client_id else None
+        self._ready = asyncio.Lock()
+
+    async def handle(self, request: Request) -> Response:
+        """Answer one POST to ``/api/messages``."""
+        if not admitted(self.settings, request):
+            return _status(401, "Unauthorized")
+        body = await read_limited(request, MAX_BODY_BYTES)
+        if body is None:
+            return _status(413, "payload too large")
+        payload = parse_object(body)
+        verdict = "malformed" if payload is None else classify(payload)
+        if verdict != "activity":
+            if not await self.authenticated(request, payload):
+                return _status(401, "Unauthorized")
+            return _status(400, "malformed activity") if verdict == "malformed" else Response(status_code=200)
+        return await self.dispatch(request, payload or {})
+
+    async def dispatch(self, request: Request, payload: dict[str, Any]) -> Response:
+        """Hand the activity to the SDK (JWT validation, routing, our listeners) and relay its answer."""
+        handler = await self.handler()
+        result = await handler(HttpRequest(body=payload, headers=dict(request.headers)))
+        if result["body"] is None:
+            return Response(status_code=result["status"])
+        return JSONResponse(result["body"], status_code=result["status"])
+
+    async def handler(self) -> HttpRouteHandler:
+        """The SDK's messaging handler, initializing the app on first use (inside the server's loop)."""
+        if TEAMS_PATH not in self.adapter.handlers:
+            async with self._ready:
+                if TEAMS_PATH not in self.adapter.handlers:
+                    await self.app.initialize()
+        return self.adapter.handlers[TEAMS_PATH]
+
+    async def authenticated(self, request: Request, payload: dict[str, Any] | None) -> bool:
+        """For requests the SDK never sees: a valid token (local mode: the loopback check sufficed)."""
+        if self.settings.teams_allow_unauthenticated:
+            return True
+        if self.validator is None:
+            return False
+        service_url = payload.get("serviceUrl") if payload else None
+        raw = request.headers.get("authorization", "").removeprefix("Bearer ")
+        try:
+            await self.validator.validate_token(raw, service_url if isinstance(service_url, str) else None)
+        except Exception as exc:  # any failure to validate is a rejection  # noqa: BLE001
+            log.warning("Teams: rejected a token (%s)", type(exc).__name__)
+            return False
+        return True
+
+
+def classify(payload: dict[str, Any]) -> str:
+    """How to treat a payload: "activity" (the SDK can route it), "ignored" (a type the SDK does not
+    know) or "malformed"."""
+    if not isinstance(payload.get("type"), str):
+        return "malformed"
+    try:
+        ActivityTypeAdapter.validate_python(payload)
+    except pydantic.ValidationError as exc:
+        unknown = any(error["type"] == "union_tag_invalid" for error in exc.errors())
+        return "ignored" if unknown else "malformed"
+    return "activity"
+
+
+def parse_object(body: bytes) -> dict[str, Any] | None:
+    """The body as a JSON object, or None."""
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+async def read_limited(request: Request, max_bytes: int) -> bytes | None:
+    """The request body, or None once it exceeds ``max_bytes`` (declared or actually sent)."""
+    declared = request.headers.get("content-length", "0")
+    if declared.isdigit() and int(declared) > max_bytes:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _status(code: int, message: str) -> Response:
+    return JSONResponse({"error": message}, status_code=code)

@@ -1,0 +1,120 @@
+"""Fictional issues, a real core over them, and uvicorn on a loopback port for the Teams tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.types import ASGIApp
+
+from digestbot.app import build_core
+from digestbot.core import Digestbot
+from digestbot.domain import Answer, Hit, Issue, Item, Section
+from digestbot.embed import HashingEmbedder
+from digestbot.settings import Settings
+from digestbot.teams import build_teams_routes
+from digestbot.teams.handlers import Core
+
+TITLE = "Northwind’s Weekly Security Digest"
+
+ISSUE_MAR_4 = Issue(
+    date=dt.date(2031, 3, 4),
+    title=TITLE,
+    url="https://digest.example/2031-03-04",
+    sections=(
+        Section(
+            "Harbor Security",
+            (
+                Item(
+                    "Port authorities in Westmark raised the *alert* level after a "
+                    "[drone](https://evil.example) sighting over pier #4.",
+                    ("Expect delays at <at>container</at> terminals; `cargo_manifest` checks doubled.",),
+                ),
+            ),
+            part="Global Security Matters",
+        ),
+        Section(
+            "Cyber / Defense Technology",
+            (Item("A ransomware gang hit the Eastport water utility, encrypting billing servers."),),
+        ),
+    ),
+)
+
+ISSUE_MAR_11 = Issue(
+    date=dt.date(2031, 3, 11),
+    title=TITLE,
+    url=None,
+    sections=(
+        Section("Elections", (Item("- Observers reported calm voting in the Lakeshore regional election."),)),
+        Section("Empty Heading"),
+    ),
+)
+
+
+def build_world_core(data_dir: Path, *issues: Issue) -> Digestbot:
+    """The real core, over a fresh SQLite file, with the hashing embedder and the given issues."""
+    core = build_core(Settings(data_dir=data_dir), embedder=HashingEmbedder())
+    for issue in issues:
+        core.archive.save_issue(issue, source="test")
+    core.engine.refresh()
+    return core
+
+
+def teams_asgi(settings: Settings, core: Core, **options: object) -> Starlette:
+    """A Starlette app with just the Teams routes, as the shared server would mount them."""
+    return Starlette(routes=build_teams_routes(settings, core, **options))  # type: ignore[arg-type]
+
+
+def hit(issue: Issue, section: int, item: int, score: float = 0.5) -> Hit:
+    """A search hit for an item of a fictional issue."""
+    part = issue.sections[section]
+    found = part.items[item]
+    return Hit(
+        item_id=100 * section + item,
+        date=issue.date,
+        title=issue.title,
+        section=part.name,
+        text=found.text,
+        analysis=found.analysis,
+        score=score,
+        url=issue.url,
+        part=part.part,
+    )
+
+
+def answer_with(question: str, *hits: Hit) -> Answer:
+    return Answer(query=question, text="Here is what the digests said:", hits=hits)
+
+
+class ServerThread:
+    """uvicorn serving an ASGI app on a free loopback port, in a background thread."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.port: int = self.socket.getsockname()[1]
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> ServerThread:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.005)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.socket.close()

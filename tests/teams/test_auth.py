@@ -1,0 +1,151 @@
+"""Who may post to /api/messages: Bot Framework JWTs (checked by the SDK against the issuer's keys) outside
+local mode; in local mode, loopback clients only. Refused requests change nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from digestbot.core import Digestbot
+from digestbot.settings import Settings
+from digestbot.teams.auth import is_loopback
+from tests.teams import activities as act
+from tests.teams.connector import Connector
+from tests.teams.identity import APP_ID, Identity, cloud_for, fixed_token
+from tests.teams.support import ServerThread, teams_asgi
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_request_without_credentials_gets_401(
+    secure: TestClient, connector: Connector, core: Digestbot
+) -> None:
+    response = secure.post("/api/messages", json=act.installation(connector.base_url, act.channel(), "add"))
+    assert response.status_code == 401
+    assert core.chat.destinations("teams") == []
+
+
+def test_a_valid_token_is_accepted_and_the_reply_carries_the_bot_token(
+    secure: TestClient, connector: Connector, identity: Identity
+) -> None:
+    activity = act.channel_mention(connector.base_url, "ransomware")
+    response = secure.post("/api/messages", json=activity, headers=bearer(identity.token(connector.base_url)))
+    assert response.status_code == 200
+    [reply] = connector.posts
+    assert reply.authorization == f"Bearer {identity.outbound()}"
+
+
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        lambda identity, url: identity.token(url, forged=True),
+        lambda identity, url: identity.token(url, audience="another-bot"),
+        lambda identity, url: identity.token("https://smba.trafficmanager.net/evil/"),
+        lambda identity, url: identity.token(url, ttl=-3600),
+        lambda identity, url: "not-a-jwt",
+    ],
+    ids=["forged", "wrong-audience", "other-service-url", "expired", "garbage"],
+)
+def test_invalid_tokens_get_401_and_change_nothing(
+    secure: TestClient, connector: Connector, core: Digestbot, identity: Identity, make_token: object
+) -> None:
+    token = make_token(identity, connector.base_url)  # type: ignore[operator]
+    for activity in (
+        act.installation(connector.base_url, act.channel(), "add"),
+        act.channel_mention(connector.base_url, "subscribe"),
+        {**act.installation(connector.base_url, act.channel(), "add"), "type": "someFutureType"},
+    ):
+        assert secure.post("/api/messages", json=activity, headers=bearer(token)).status_code == 401
+    assert core.chat.destinations("teams") == []
+    assert connector.posts == []
+
+
+def test_requests_the_sdk_never_sees_are_authenticated_too(
+    secure: TestClient, connector: Connector, identity: Identity
+) -> None:
+    token = identity.token(connector.base_url)
+    unknown = {**act.installation(connector.base_url, act.channel(), "add"), "type": "someFutureType"}
+    assert secure.post("/api/messages", json=unknown, headers=bearer(token)).status_code == 200
+    garbage = secure.post("/api/messages", content=b"{oops", headers=bearer("not-a-jwt"))
+    assert garbage.status_code == 401
+
+
+def test_local_mode_refuses_clients_that_are_not_loopback(
+    local_settings: Settings, core: Digestbot, connector: Connector
+) -> None:
+    with TestClient(teams_asgi(local_settings, core), client=("192.0.2.10", 50000)) as remote:
+        activity = act.installation(connector.base_url, act.channel(), "add")
+        assert remote.post("/api/messages", json=activity).status_code == 401
+    assert core.chat.destinations("teams") == []
+
+
+def test_without_credentials_or_local_mode_everything_gets_401(
+    tmp_path: Path, core: Digestbot, connector: Connector
+) -> None:
+    with TestClient(teams_asgi(Settings(data_dir=tmp_path), core), client=("127.0.0.1", 50000)) as client:
+        activity = act.installation(connector.base_url, act.channel(), "add")
+        assert client.post("/api/messages", json=activity, headers=bearer("x")).status_code == 401
+    assert core.chat.destinations("teams") == []
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.9.8.7", True),
+        ("::1", True),
+        ("::ffff:127.0.0.1", True),
+        ("[::1]", True),
+        ("10.0.0.1", False),
+        ("192.0.2.10", False),
+        ("localhost", False),
+        ("testclient", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_is_loopback(host: str | None, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+def test_through_uvicorn_on_a_loopback_port(
+    local_settings: Settings,
+    secure_settings: Settings,
+    core: Digestbot,
+    connector: Connector,
+    identity: Identity,
+) -> None:
+    local_app = teams_asgi(local_settings, core)
+    secure_app = teams_asgi(
+        secure_settings, core, cloud=cloud_for(connector.base_url), token=fixed_token(identity)
+    )
+    with ServerThread(local_app) as local, ServerThread(secure_app) as secure:
+        mention = act.channel_mention(connector.base_url, "ransomware water utility")
+        assert httpx.post(f"{local.url}/api/messages", json=mention).status_code == 200
+        assert httpx.post(f"{secure.url}/api/messages", json=mention).status_code == 401
+        signed = bearer(identity.token(connector.base_url))
+        again = act.channel_mention(connector.base_url, "ransomware water utility")
+        assert httpx.post(f"{secure.url}/api/messages", json=again, headers=signed).status_code == 200
+    assert len(connector.posts) == 2
+    assert APP_ID in connector.posts[0].activity["from"]["id"]
+
+
+def test_the_sdk_environment_variables_are_ignored(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, core: Digestbot, connector: Connector
+) -> None:
+    for name, value in {
+        "CLIENT_ID": "env-app",
+        "CLIENT_SECRET": "env-secret",
+        "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS": "true",
+        "SERVICE_URL": "http://127.0.0.1:9",
+    }.items():
+        monkeypatch.setenv(name, value)
+    with TestClient(teams_asgi(Settings(data_dir=tmp_path), core), client=("127.0.0.1", 50000)) as client:
+        activity = act.installation(connector.base_url, act.channel(), "add")
+        assert client.post("/api/messages", json=activity).status_code == 401
+    assert core.chat.destinations("teams") == []

@@ -1,0 +1,74 @@
+"""``digestbot serve`` for chat: load the model and index, then Slack in Socket Mode or over HTTP.
+
+Either way one uvicorn server runs the ASGI app (``/healthz``, ``/slack/events`` in HTTP mode, and the
+routes other surfaces add); in Socket Mode Slack's requests arrive over the app-token websocket instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import uvicorn
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from starlette.routing import BaseRoute
+
+from digestbot.server import build_asgi_app
+from digestbot.settings import Settings
+from digestbot.slack.app import build_slack_app
+
+if TYPE_CHECKING:
+    from digestbot.core import Digestbot
+
+log = logging.getLogger(__name__)
+
+
+def run_chat(settings: Settings, core: Digestbot, *, extra_routes: Sequence[BaseRoute] = ()) -> None:
+    """Warm up, then serve until interrupted: Socket Mode when an app token is set, else HTTP.
+    ``extra_routes`` (e.g. Teams' ``/api/messages``) are served by the same ASGI app."""
+    warm_up(core)
+    asyncio.run(chat_server(settings, core, extra_routes=extra_routes).serve())
+
+
+def warm_up(core: Digestbot) -> None:
+    """Load the embedding model and the index before the first request, so no user waits for them."""
+    core.engine.ensure_index()
+    core.ask("warm up")
+
+
+@dataclass
+class ChatServer:
+    """The ASGI app under uvicorn, plus the Slack app's Socket Mode connection when it has an app token."""
+
+    web: uvicorn.Server
+    slack_app: AsyncApp | None = None
+    app_token: str | None = None
+
+    async def serve(self) -> None:
+        """Serve until ``web.should_exit`` (set by Ctrl-C / SIGTERM, or by a test)."""
+        if self.slack_app is None or self.app_token is None:
+            log.info("serving HTTP on %s:%s", self.web.config.host, self.web.config.port)
+            await self.web.serve()
+            return
+        handler = AsyncSocketModeHandler(self.slack_app, self.app_token)
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        log.info("Slack over Socket Mode: connected")
+        try:
+            await self.web.serve()
+        finally:
+            await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+def chat_server(settings: Settings, core: Digestbot, *, extra_routes: Sequence[BaseRoute] = ()) -> ChatServer:
+    """The server ``run_chat`` runs, built from the settings (Slack only when a bot token is set)."""
+    slack_app = build_slack_app(settings, core) if settings.slack_bot_token is not None else None
+    token = settings.slack_app_token.get_secret_value() if settings.slack_app_token is not None else None
+    # In Socket Mode nothing arrives over HTTP, so /slack/events is not mounted at all.
+    asgi = build_asgi_app(settings, core, slack_app if token is None else None, extra_routes=extra_routes)
+    level = settings.log_level.lower()
+    config = uvicorn.Config(asgi, host=settings.host, port=settings.port, log_level=level)
+    return ChatServer(uvicorn.Server(config), slack_app, token)

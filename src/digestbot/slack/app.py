@@ -1,0 +1,101 @@
+"""The Bolt app: built by a factory from Settings and the core, never at import time."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Awaitable, Callable
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from digestbot.errors import ConfigError
+from digestbot.render.slack import SHARE_ACTION
+from digestbot.settings import Settings
+from digestbot.slack.handlers import Core, SlackHandlers
+
+COMMAND = "/digest"
+DEFAULT_API_URL = "https://slack.com/api/"
+
+
+def build_web_client(settings: Settings) -> AsyncWebClient:
+    """A Web API client with the bot token, pointed at ``settings.slack_api_url`` when set; rate limits
+    (429 + Retry-After) are waited out and a 5xx or dropped connection is retried once."""
+    if settings.slack_bot_token is None:
+        raise ConfigError(
+            "slack_bot_token: required for Slack (DIGESTBOT_SLACK_BOT_TOKEN, starts with xoxb-)"
+        )
+    retries: list[AsyncRetryHandler] = [
+        AsyncConnectionErrorRetryHandler(),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        AsyncServerErrorRetryHandler(max_retry_count=1),
+    ]
+    return AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url or DEFAULT_API_URL,
+        retry_handlers=retries,
+    )
+
+
+def build_slack_app(settings: Settings, core: Core) -> AsyncApp:
+    """The Slack app with every listener registered.
+
+    HTTP mode (no app token) needs the signing secret: Bolt checks each request's signature and age.
+    In Socket Mode, requests come over the app-token websocket and carry no signature.
+    """
+    secret = settings.slack_signing_secret
+    if settings.slack_app_token is None and secret is None:
+        raise ConfigError(
+            "slack_signing_secret: required for Slack HTTP mode (DIGESTBOT_SLACK_SIGNING_SECRET);"
+            " or set slack_app_token (xapp-) for Socket Mode"
+        )
+    client = build_web_client(settings)
+    app = AsyncApp(
+        name="digestbot",
+        # Tokenless: each request's client gets the token from ``authorize``.
+        client=AsyncWebClient(base_url=client.base_url, retry_handlers=client.retry_handlers),
+        authorize=cached_authorize(client),
+        # Without a signing secret (Socket Mode) a random one: no HTTP request can ever verify.
+        signing_secret=secret.get_secret_value() if secret is not None else secrets.token_hex(32),
+    )
+    register(app, core)
+    return app
+
+
+def cached_authorize(client: AsyncWebClient) -> Callable[[], Awaitable[AuthorizeResult]]:
+    """Bolt's ``authorize`` for one workspace: auth.test once, on the first request, then cached.
+
+    Bolt's own single-workspace check calls auth.test for every request until one has returned, so a
+    burst of requests at start-up fans out into a burst of auth.test calls (and rate limits).
+    """
+    lock = asyncio.Lock()
+    cached: list[AuthorizeResult] = []
+
+    async def authorize() -> AuthorizeResult:
+        async with lock:
+            if not cached:
+                response = await client.auth_test()
+                cached.append(
+                    AuthorizeResult.from_auth_test_response(
+                        auth_test_response=response, bot_token=client.token
+                    )
+                )
+        return cached[0]
+
+    return authorize
+
+
+def register(app: AsyncApp, core: Core) -> None:
+    """Attach the ``/digest`` command, the share button, mentions and messages to an app."""
+    handlers = SlackHandlers(core)
+    app.command(COMMAND)(handlers.on_command)
+    app.action(SHARE_ACTION)(handlers.on_share)
+    app.event("app_mention")(handlers.on_mention)
+    app.event("message")(handlers.on_message)

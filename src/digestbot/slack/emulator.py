@@ -1,0 +1,239 @@
+"""A local fake of Slack's Web API, for tests, the load bench and offline development.
+
+A real HTTP server on 127.0.0.1 (its own thread) that answers the methods digestbot uses, records every
+call (method, body, token), accepts ``response_url`` posts under ``/response/…``, and can be told to
+answer a method with 429 + Retry-After, a 5xx, or a Slack error. Point the bot at it with
+``DIGESTBOT_SLACK_API_URL=<emulator.api_url>``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+RESPONSE_URL = "response_url"  # the ``method`` recorded for posts to a response URL
+
+JsonDict = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the emulator received."""
+
+    method: str  # "chat.postMessage", or RESPONSE_URL
+    path: str
+    body: JsonDict
+    token: str | None
+    received: float = field(default_factory=time.monotonic)  # when it arrived (monotonic clock)
+
+
+@dataclass
+class Failure:
+    """How to answer the next ``times`` calls of a method instead of succeeding."""
+
+    status: int = 429
+    retry_after: int | None = 0
+    error: str = "ratelimited"
+    times: int = 1
+
+
+@dataclass
+class SlackEmulator:
+    """Start with ``start()`` (or ``with``); ``api_url`` is the base URL for ``AsyncWebClient``."""
+
+    bot_user_id: str = "UBOTEMU01"
+    bot_id: str = "BBOTEMU01"
+    socket_url: str | None = None  # what apps.connections.open hands out
+    calls: list[Call] = field(default_factory=list)
+    failures: dict[str, Failure] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._changed = threading.Condition()
+        self._ts = itertools.count(1)
+        self._server: ThreadingHTTPServer | None = None
+        self._methods: dict[str, Callable[[JsonDict], JsonDict]] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._posted,
+            "chat.update": self._posted,
+            "chat.postEphemeral": lambda body: {"ok": True, "message_ts": self._next_ts()},
+            "reactions.add": lambda body: {"ok": True},
+            "conversations.replies": self._replies,
+            "apps.connections.open": lambda body: {"ok": True, "url": self.socket_url},
+        }
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    def start(self) -> SlackEmulator:
+        """Listen on a free loopback port, serving from a daemon thread."""
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
+        threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="slack-emulator", daemon=True
+        ).start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and free the port."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> SlackEmulator:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        if self._server is None:
+            raise RuntimeError("the emulator is not started")
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        """The Web API base URL (trailing slash, as slack_sdk expects)."""
+        return f"{self.base_url}/api/"
+
+    def response_url(self, key: str) -> str:
+        """A response URL to put in a slash command or interaction payload."""
+        return f"{self.base_url}/response/{key}"
+
+    # -- inspection -------------------------------------------------------------------------------
+
+    def calls_to(self, method: str) -> list[Call]:
+        """Every recorded call of one method, in arrival order."""
+        with self._changed:
+            return [call for call in self.calls if call.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Block until at least ``count`` calls of ``method`` arrived; AssertionError after ``timeout``."""
+        with self._changed:
+            done = self._changed.wait_for(lambda: len(self._matching(method)) >= count, timeout=timeout)
+            found = self._matching(method)
+        if not done:
+            raise AssertionError(f"expected {count} call(s) to {method} within {timeout}s, got {len(found)}")
+        return found
+
+    def fail(self, method: str, failure: Failure) -> None:
+        """Answer the next ``failure.times`` calls of ``method`` with that failure."""
+        with self._changed:
+            self.failures[method] = failure
+
+    def reset(self) -> None:
+        """Forget recorded calls and pending failures."""
+        with self._changed:
+            self.calls.clear()
+            self.failures.clear()
+
+    def _matching(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    # -- serving ----------------------------------------------------------------------------------
+
+    def handle(self, call: Call) -> tuple[int, dict[str, str], bytes]:
+        """Record a call and produce its (status, headers, body)."""
+        with self._changed:
+            self.calls.append(call)
+            failure = self._take_failure(call.method)
+            self._changed.notify_all()
+        if failure is not None:
+            return _failure_response(failure)
+        if call.method == RESPONSE_URL:
+            return 200, {"Content-Type": "text/plain"}, b"ok"
+        answer = self._methods.get(call.method, _unknown_method)
+        return 200, {"Content-Type": "application/json"}, json.dumps(answer(call.body)).encode()
+
+    def _take_failure(self, method: str) -> Failure | None:
+        failure = self.failures.get(method)
+        if failure is None:
+            return None
+        failure.times -= 1
+        if failure.times <= 0:
+            del self.failures[method]
+        return failure
+
+    def _next_ts(self) -> str:
+        return f"1700000000.{next(self._ts):06d}"
+
+    def _auth_test(self, _body: JsonDict) -> JsonDict:
+        return {
+            "ok": True,
+            "url": "https://emulated.slack.com/",
+            "team": "Emulated",
+            "user": "digestbot",
+            "team_id": "T0EMU0001",
+            "user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+        }
+
+    def _posted(self, body: JsonDict) -> JsonDict:
+        ts = body.get("ts") or self._next_ts()
+        message = {"type": "message", "text": body.get("text", ""), "ts": ts, "bot_id": self.bot_id}
+        return {"ok": True, "channel": body.get("channel"), "ts": ts, "message": message}
+
+    def _replies(self, body: JsonDict) -> JsonDict:
+        thread = body.get("ts")
+        posted = [c for c in self._matching("chat.postMessage") if c.body.get("thread_ts") == thread]
+        messages = [{"type": "message", "text": c.body.get("text", ""), "thread_ts": thread} for c in posted]
+        return {"ok": True, "messages": messages, "has_more": False}
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 1024  # the stdlib's 5 drops connections under a burst of concurrent calls
+    daemon_threads = True
+
+
+def _unknown_method(_body: JsonDict) -> JsonDict:
+    return {"ok": False, "error": "unknown_method"}
+
+
+def _failure_response(failure: Failure) -> tuple[int, dict[str, str], bytes]:
+    headers = {"Content-Type": "application/json"}
+    if failure.retry_after is not None and failure.status == 429:
+        headers["Retry-After"] = str(failure.retry_after)
+    return failure.status, headers, json.dumps({"ok": False, "error": failure.error}).encode()
+
+
+def parse_call(path: str, headers: dict[str, str], raw: bytes) -> Call:
+    """A request as a Call: query, JSON or form fields (``blocks`` decoded); bearer or form token."""
+    text = raw.decode("utf-8", errors="replace")
+    if headers.get("content-type", "").startswith("application/json"):
+        body: JsonDict = json.loads(text or "{}")
+    else:
+        body = dict(parse_qsl(text, keep_blank_values=True))
+        if isinstance(body.get("blocks"), str):
+            body["blocks"] = json.loads(body["blocks"])
+    query = urlsplit(path).query
+    body = {**dict(parse_qsl(query, keep_blank_values=True)), **body}
+    auth = headers.get("authorization", "")
+    token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else body.get("token")
+    method = RESPONSE_URL if path.startswith("/response/") else urlsplit(path).path.removeprefix("/api/")
+    return Call(method=method, path=path, body=body, token=token)
+
+
+def _handler_for(emulator: SlackEmulator) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # the stdlib's naming
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            headers = {key.lower(): value for key, value in self.headers.items()}
+            status, out_headers, body = emulator.handle(parse_call(self.path, headers, raw))
+            self.send_response(status)
+            for key, value in out_headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet: tests and the bench read ``calls`` instead."""
+
+    return Handler

@@ -1,0 +1,126 @@
+"""Drive a Slack app the way Slack does: signed requests, Slack's payloads, a server on loopback.
+
+Used by the tests and by ``bench/slack_load.py``; together with ``slack.emulator`` it lets the whole
+Slack surface run offline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import socket
+import threading
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+import uvicorn
+from starlette.types import ASGIApp
+
+TEAM = "T0EMU0001"
+APP_ID = "A0DIGEST1"
+
+
+def signed_headers(body: bytes, content_type: str, *, secret: str, age: int = 0) -> dict[str, str]:
+    """Slack's v0 request signature: HMAC-SHA256 of ``v0:timestamp:body`` with the signing secret."""
+    timestamp = str(int(time.time()) - age)
+    digest = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": f"v0={digest}",
+    }
+
+
+def slash_command(text: str, response_url: str, *, channel: str, user: str) -> bytes:
+    """The form body Slack posts for ``/digest text``."""
+    fields = {
+        "token": "legacy",
+        "team_id": TEAM,
+        "team_domain": "emulated",
+        "channel_id": channel,
+        "channel_name": "security",
+        "user_id": user,
+        "user_name": "alice",
+        "command": "/digest",
+        "text": text,
+        "api_app_id": APP_ID,
+        "response_url": response_url,
+        "trigger_id": "1.2.3",
+    }
+    return urlencode(fields).encode()
+
+
+def share_click(question: str, response_url: str, *, channel: str, user: str) -> bytes:
+    """The form body (``payload=`` JSON) of a click on "Share in channel"."""
+    payload = {
+        "type": "block_actions",
+        "api_app_id": APP_ID,
+        "team": {"id": TEAM, "domain": "emulated"},
+        "user": {"id": user, "username": "alice", "team_id": TEAM},
+        "channel": {"id": channel, "name": "security"},
+        "container": {"type": "message", "message_ts": "1700000000.000001", "is_ephemeral": True},
+        "trigger_id": "1.2.3",
+        "response_url": response_url,
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "digest_share",
+                "block_id": "share",
+                "value": question,
+                "action_ts": "1700000001.000001",
+            }
+        ],
+    }
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def event_callback(event: dict[str, Any], event_id: str) -> bytes:
+    """The Events API JSON body wrapping one event."""
+    body = {
+        "token": "legacy",
+        "team_id": TEAM,
+        "api_app_id": APP_ID,
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": 1_700_000_000,
+        "authorizations": [{"team_id": TEAM, "user_id": "UBOTEMU01", "is_bot": True}],
+    }
+    return json.dumps(body).encode()
+
+
+# -- a real server ------------------------------------------------------------------------------------
+
+
+class ServerThread:
+    """uvicorn serving an ASGI app on a free loopback port, in a background thread."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.port: int = self.socket.getsockname()[1]
+        config = uvicorn.Config(
+            app, log_level="warning", lifespan="off", limit_concurrency=1000, backlog=2048
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> ServerThread:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.005)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.socket.close()

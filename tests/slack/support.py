@@ -1,0 +1,185 @@
+"""Test support for the Slack surface: fictional issues, a deterministic fake core, event builders, and
+``SlackDriver`` which sends signed requests to a running app the way Slack does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+from digestbot.domain import Answer, Hit, Issue, Item, Section, citation
+from digestbot.slack import testing
+from digestbot.slack.emulator import SlackEmulator
+from digestbot.store import ChatState, Database
+from digestbot.store.models import SeenEventRow, SubscriptionRow, ThreadRow
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"
+ALICE = "U0ALICE01"
+CHANNEL = "C0SECUR01"
+DM = "D0DIRECT1"
+
+ISSUE_JUL_9 = Issue(
+    date=dt.date(2024, 7, 9),
+    title="Acme Corp’s Weekly Security Digest",
+    url="https://digest.example/2024-07-09",
+    sections=(
+        Section(
+            name="Israel – Gaza",
+            part="Global Security Matters",
+            items=(
+                Item(
+                    "Ceasefire talks resume in Doha & Cairo <!channel>",
+                    ("Mediators expect <@U0MALLORY> to stall the ceasefire.",),
+                ),
+            ),
+        ),
+        Section(
+            name="Cyber / Defense Technology",
+            part="Global Security Matters",
+            items=(
+                Item("Ransomware hits a port operator; see <https://evil.example|click>", ("Patch now.",)),
+            ),
+        ),
+    ),
+)
+ISSUE_JUL_2 = Issue(
+    date=dt.date(2024, 7, 2),
+    title="Weekly Security Digest",
+    url=None,
+    sections=(
+        Section(name="Elections", items=(Item("French elections: the second round is set for Sunday"),)),
+        Section(name="Cyber / Defense Technology", items=(Item("Ransomware gang claims a hospital breach"),)),
+    ),
+)
+ISSUES = (ISSUE_JUL_9, ISSUE_JUL_2)
+
+
+class FakeCore:
+    """The core's chat-facing methods over a fixed list of issues: word-overlap search, newest first.
+
+    ``failure`` (an exception) is raised by ``ask`` when set, to test error handling.
+    """
+
+    def __init__(self, chat: ChatState, issues: Sequence[Issue] = ISSUES) -> None:
+        self.chat = chat
+        self.issues = list(issues)
+        self.failure: Exception | None = None
+        self.questions: list[tuple[str, dt.date | None]] = []
+
+    def ask(self, question: str, *, k: int | None = None, issue_date: dt.date | None = None) -> Answer:
+        self.questions.append((question, issue_date))
+        if self.failure is not None:
+            raise self.failure
+        return search(self.issues, question, k=k or 5, issue_date=issue_date)
+
+    def latest(self) -> Issue | None:
+        return max(self.issues, key=lambda issue: issue.date, default=None)
+
+
+def search(
+    issues: Sequence[Issue], question: str, *, k: int = 5, issue_date: dt.date | None = None
+) -> Answer:
+    """Items sharing a word (4+ letters) with the question, newest issue first; cited like the core."""
+    words = _words(question)
+    hits = [
+        _hit(issue, section, item)
+        for issue in sorted(issues, key=lambda issue: issue.date, reverse=True)
+        if issue_date in (None, issue.date)
+        for section, item in issue.items
+        if words & _words(item.text)
+    ][:k]
+    lines = [f"{hit.text} ({citation(hit.title, hit.date, hit.section)})" for hit in hits]
+    return Answer(
+        query=question,
+        text="\n".join(lines) or f"Nothing in the archive about “{question}”.",
+        hits=tuple(hits),
+    )
+
+
+def _words(text: str) -> set[str]:
+    return {word for word in re.findall(r"[a-z]+", text.lower()) if len(word) > 3}
+
+
+def _hit(issue: Issue, section: Section, item: Item) -> Hit:
+    return Hit(
+        item_id=abs(hash(item.text)) % 10_000,
+        date=issue.date,
+        title=issue.title,
+        section=section.name,
+        text=item.text,
+        analysis=item.analysis,
+        score=1.0,
+        url=issue.url,
+        part=section.part,
+    )
+
+
+def row_counts(db: Database) -> dict[str, int]:
+    """Rows in the chat-state tables, to show a rejected request changed nothing."""
+    with db.transaction() as session:
+        return {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
+            for model in (SeenEventRow, SubscriptionRow, ThreadRow)
+        }
+
+
+def message(text: str, ts: str, *, channel: str = CHANNEL, user: str = ALICE, **extra: Any) -> dict[str, Any]:
+    """A ``message`` event; ``extra`` adds thread_ts, subtype, bot_id…"""
+    kind = "im" if channel.startswith("D") else "channel"
+    return {
+        "type": "message",
+        "channel": channel,
+        "channel_type": kind,
+        "user": user,
+        "text": text,
+        "ts": ts,
+        **extra,
+    }
+
+
+def mention(text: str, ts: str, *, channel: str = CHANNEL, user: str = ALICE, **extra: Any) -> dict[str, Any]:
+    """An ``app_mention`` event."""
+    return {"type": "app_mention", "channel": channel, "user": user, "text": text, "ts": ts, **extra}
+
+
+class SlackDriver:
+    """Plays Slack's side against the app at ``url``: signed slash commands, clicks and events."""
+
+    def __init__(self, url: str, emulator: SlackEmulator, *, secret: str = SIGNING_SECRET) -> None:
+        self.url = f"{url}/slack/events"
+        self.emulator = emulator
+        self.secret = secret
+        self.http = httpx.Client(timeout=10)
+        self._responses = 0
+
+    def post(self, body: bytes, content_type: str, **headers: str) -> httpx.Response:
+        signed = testing.signed_headers(body, content_type, secret=self.secret)
+        return self.http.post(self.url, content=body, headers={**signed, **headers})
+
+    def command(self, text: str, *, channel: str = CHANNEL, user: str = ALICE) -> httpx.Response:
+        """``/digest text``; its response URL points at the emulator."""
+        self._responses += 1
+        url = self.emulator.response_url(f"cmd-{self._responses}")
+        return self.post(testing.slash_command(text, url, channel=channel, user=user), FORM)
+
+    def click_share(self, question: str, *, channel: str = CHANNEL, user: str = ALICE) -> httpx.Response:
+        self._responses += 1
+        url = self.emulator.response_url(f"click-{self._responses}")
+        return self.post(testing.share_click(question, url, channel=channel, user=user), FORM)
+
+    def event(self, event: dict[str, Any], event_id: str, *, retry: int = 0) -> httpx.Response:
+        """An Events API delivery; ``retry`` > 0 marks it as Slack's redelivery."""
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
+        return self.post(testing.event_callback(event, event_id), "application/json", **headers)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+FORM = "application/x-www-form-urlencoded"

@@ -9,7 +9,9 @@ import digestbot
 
 PACKAGE = Path(digestbot.__file__).parent
 FORBIDDEN = ("slack_bolt", "slack_sdk", "microsoft_teams", "apscheduler", "fastapi", "starlette", "uvicorn")
-ADAPTERS = ("slack", "teams", "server.py", "serve.py", "scheduler.py", "render", "cli", "console.py")
+ADAPTERS = (
+    "slack", "teams", "server.py", "serve.py", "scheduler.py", "render", "cli", "console.py", "platforms.py", "benchmark"
+)
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -10,8 +10,11 @@ from typing import TextIO
 
 from digestbot.commands import HELP_TEXT, Verb, parse_command
 from digestbot.core import Digestbot
+from digestbot.domain import Issue
 from digestbot.errors import DigestbotError
 from digestbot.render.plain import answer_text, issue_overview
+from digestbot.settings import Settings
+from digestbot.store import Destination
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,41 @@ class ConsoleChat:
     def _say(self, text: str) -> None:
         self.stdout.write(text + "\n")
         self.stdout.flush()
+
+
+class ConsolePublisher:
+    """Weekly delivery to the console: scheduled posts print at the prompt."""
+
+    platform = "console"
+
+    def __init__(self, chat: ConsoleChat) -> None:
+        self.chat = chat
+
+    def find_post(self, dest: Destination, issue: Issue) -> str | None:
+        """A console keeps no history to look in."""
+        return None
+
+    def post_issue(self, dest: Destination, issue: Issue) -> str:
+        """Print the issue's overview."""
+        self.chat.post(f"\nNew issue: {issue_overview(issue)}\n(ask me about it, or type /digest latest)")
+        return issue.date.isoformat()
+
+
+def run_console(core: Digestbot, settings: Settings, stdin: TextIO, stdout: TextIO) -> None:
+    """The console chat with the weekly schedule running beside it (its posts print here)."""
+    from digestbot.scheduler import build_scheduler
+
+    chat = ConsoleChat(core, stdin, stdout, interactive=stdin.isatty())
+    if core.deliverer is not None:
+        core.deliverer.attach(ConsolePublisher(chat), [Destination("console", "console")])
+    load_samples_if_empty(core)
+    core.engine.ensure_index()
+    scheduler = build_scheduler(core, settings)
+    scheduler.start()
+    try:
+        chat.run()
+    finally:
+        scheduler.shutdown(wait=False)
 
 
 def load_samples_if_empty(core: Digestbot) -> bool:

@@ -82,6 +82,11 @@ class Deliverer:
         self.publishers = {publisher.platform: publisher for publisher in publishers}
         self.configured = list(configured)
 
+    def attach(self, publisher: Publisher, destinations: Sequence[Destination] = ()) -> None:
+        """Add a platform (and destinations that always receive every issue), e.g. the console."""
+        self.publishers[publisher.platform] = publisher
+        self.configured.extend(destinations)
+
     def destinations(self) -> list[Destination]:
         """Configured destinations plus subscribed ones, each once, for platforms that can post."""
         seen: dict[tuple[str, str], Destination] = {}

@@ -85,6 +85,18 @@ class Settings(BaseSettings):
             return None
         return value
 
+    @field_validator("channels")
+    @classmethod
+    def _slack_channels_only(cls, value: list[str]) -> list[str]:
+        for channel in value:
+            platform, sep, channel_id = channel.partition(":")
+            if sep and platform != "slack" or not (channel_id if sep else channel).strip():
+                raise ValueError(
+                    f"{channel!r}: list Slack channels as 'slack:C0123' or 'C0123'; "
+                    "Teams conversations are added by installing the app in them"
+                )
+        return value
+
     @classmethod
     def settings_customise_sources(
         cls,

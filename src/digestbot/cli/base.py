@@ -41,9 +41,14 @@ app = typer.Typer(
 
 
 def _build_core(settings: Settings) -> Digestbot:
+    from digestbot import platforms
     from digestbot.app import build_core
 
-    return build_core(settings)
+    return build_core(
+        settings,
+        publishers=lambda chat: platforms.publishers(settings, chat),
+        destinations=platforms.configured_destinations(settings),
+    )
 
 
 @dataclass

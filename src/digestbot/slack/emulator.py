@@ -53,6 +53,8 @@ class SlackEmulator:
     socket_url: str | None = None  # what apps.connections.open hands out
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, Failure] = field(default_factory=dict)
+    delays: dict[str, float] = field(default_factory=dict)  # seconds to wait before answering a method
+    history: dict[str, list[JsonDict]] = field(default_factory=dict)  # channel -> messages, oldest first
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -65,6 +67,7 @@ class SlackEmulator:
             "chat.postEphemeral": lambda body: {"ok": True, "message_ts": self._next_ts()},
             "reactions.add": lambda body: {"ok": True},
             "conversations.replies": self._replies,
+            "conversations.history": self._history,
             "apps.connections.open": lambda body: {"ok": True, "url": self.socket_url},
         }
 
@@ -147,6 +150,8 @@ class SlackEmulator:
             self._changed.notify_all()
         if failure is not None:
             return _failure_response(failure)
+        if call.method in self.delays:
+            time.sleep(self.delays[call.method])
         if call.method == RESPONSE_URL:
             return 200, {"Content-Type": "text/plain"}, b"ok"
         answer = self._methods.get(call.method, _unknown_method)
@@ -178,13 +183,37 @@ class SlackEmulator:
     def _posted(self, body: JsonDict) -> JsonDict:
         ts = body.get("ts") or self._next_ts()
         message = {"type": "message", "text": body.get("text", ""), "ts": ts, "bot_id": self.bot_id}
+        if body.get("thread_ts"):
+            message["thread_ts"] = body["thread_ts"]
+        if isinstance(body.get("metadata"), dict):
+            message["metadata"] = body["metadata"]
+        elif isinstance(body.get("metadata"), str):
+            message["metadata"] = json.loads(body["metadata"])
+        if "ts" not in body:  # chat.update edits in place; only new posts join the history
+            with self._changed:
+                self.history.setdefault(str(body.get("channel")), []).append(message)
         return {"ok": True, "channel": body.get("channel"), "ts": ts, "message": message}
+
+    def messages(self, channel: str, *, top_level: bool = True) -> list[JsonDict]:
+        """What was posted in a channel, oldest first (top-level posts only, by default)."""
+        with self._changed:
+            posted = list(self.history.get(channel, []))
+        return [m for m in posted if not top_level or "thread_ts" not in m]
+
+    def _history(self, body: JsonDict) -> JsonDict:
+        newest_first = list(reversed(self.messages(str(body.get("channel")))))
+        if not body.get("include_all_metadata"):
+            newest_first = [{k: v for k, v in m.items() if k != "metadata"} for m in newest_first]
+        return {"ok": True, "messages": newest_first[: int(body.get("limit") or 100)], "has_more": False}
 
     def _replies(self, body: JsonDict) -> JsonDict:
         thread = body.get("ts")
-        posted = [c for c in self._matching("chat.postMessage") if c.body.get("thread_ts") == thread]
-        messages = [{"type": "message", "text": c.body.get("text", ""), "thread_ts": thread} for c in posted]
-        return {"ok": True, "messages": messages, "has_more": False}
+        channel = str(body.get("channel"))
+        replies = [m for m in self.messages(channel, top_level=False) if m.get("thread_ts") == thread]
+        if not replies:  # threads started by calls that did not name a channel the same way
+            posted = [c for c in self._matching("chat.postMessage") if c.body.get("thread_ts") == thread]
+            replies = [{"type": "message", "text": c.body.get("text", ""), "thread_ts": thread} for c in posted]
+        return {"ok": True, "messages": replies, "has_more": False}
 
 
 class _Server(ThreadingHTTPServer):

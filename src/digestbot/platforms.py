@@ -1,0 +1,58 @@
+"""Which chat platforms are configured, and their parts: publishers, destinations, HTTP routes.
+
+The one place that knows every platform; the core only sees the ``Publisher`` port.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from starlette.routing import BaseRoute
+
+from digestbot.core import Digestbot
+from digestbot.delivery import Publisher
+from digestbot.settings import Settings
+from digestbot.store import ChatState, Destination
+
+
+def slack_configured(settings: Settings) -> bool:
+    """A bot token is what posting to Slack needs."""
+    return settings.slack_bot_token is not None
+
+
+def teams_configured(settings: Settings) -> bool:
+    """A client id, or the explicit local development mode."""
+    return settings.teams_client_id is not None or settings.teams_allow_unauthenticated
+
+
+def publishers(settings: Settings, chat: ChatState) -> list[Publisher]:
+    """A publisher for each configured platform."""
+    built: list[Publisher] = []
+    if slack_configured(settings):
+        from digestbot.slack.publisher import SlackPublisher, build_web_client
+
+        built.append(SlackPublisher(build_web_client(settings), chat))
+    if teams_configured(settings):
+        from digestbot.teams import build_teams_publisher
+
+        built.append(build_teams_publisher(settings))
+    return built
+
+
+def configured_destinations(settings: Settings) -> list[Destination]:
+    """The channels listed in the config ("slack:C0123" or a bare Slack channel id)."""
+    return [Destination(*_split(channel)) for channel in settings.channels]
+
+
+def _split(channel: str) -> tuple[str, str]:
+    platform, sep, channel_id = channel.partition(":")
+    return (platform, channel_id) if sep else ("slack", channel)
+
+
+def extra_routes(settings: Settings, core: Digestbot) -> Sequence[BaseRoute]:
+    """HTTP routes of platforms other than Slack, served by the same ASGI app."""
+    if not teams_configured(settings):
+        return []
+    from digestbot.teams import build_teams_routes
+
+    return build_teams_routes(settings, core)

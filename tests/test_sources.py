@@ -39,7 +39,7 @@ def test_folder_yields_supported_files_in_order(tmp_path: Path) -> None:
         (tmp_path / name).write_text("x")
     found = documents(SourceReader(), str(tmp_path))
     assert [Path(d.source).name for d in found if isinstance(d, Document)] == ["a.txt", "b.md", "c.html"]
-    assert [d.fmt for d in found if isinstance(d, Document)] == ["text", "markdown", "html"]
+    assert [d.fmt for d in found if isinstance(d, Document)] == [None, "markdown", "html"]
 
 
 def test_missing_path_and_empty_folder_are_one_line_errors(tmp_path: Path) -> None:

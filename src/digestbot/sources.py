@@ -23,7 +23,10 @@ from digestbot.store.polling import Validators
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+# A .txt file's format is left to detection: saved web pages are often .txt files holding HTML.
+SUFFIXES: dict[str, str | None] = {
+    ".txt": None, ".text": None, ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"
+}
 USER_AGENT = f"digestbot/{__version__} (weekly security digest bot; +https://pypi.org/project/digestbot/)"
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml")
 # Files in a digest folder that are never issues (a folder's own notes).
@@ -135,7 +138,7 @@ class SourceReader:
             data = path.read_bytes()
         except OSError as exc:
             raise SourceError(f"cannot read ({exc.strerror or exc})", source=source) from None
-        return Document(source=source, data=data, fmt=SUFFIXES.get(path.suffix.lower()))
+        return Document(source=source, data=data, fmt=SUFFIXES[path.suffix.lower()])
 
     def _read_url(self, url: str) -> Iterator[Document | DigestbotError]:
         fetched = self.fetch(url)

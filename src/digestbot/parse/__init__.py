@@ -1,0 +1,19 @@
+"""The digest parser: text, HTML and Markdown issues -> ``Issue(date, title, sections, url)``.
+
+Public API: ``parse_document``, ``MAX_DOCUMENT_BYTES``, ``fold`` and ``html_to_text``. Every failure is a
+``digestbot.errors.ParseError`` with a one-line message naming the source.
+
+The pipeline: decode -> blocks (text lines, or HTML/Markdown elements) -> split flattened lines -> drop
+web-page noise -> title block (title, date) -> sections. A section's ``part`` is the part heading above it;
+when an issue has only part-level headings ("Global Security Matters", "Covid-19 Updates" with items
+directly under them), each is a section with ``part=None``. Item text keeps its original characters.
+"""
+
+from __future__ import annotations
+
+from digestbot.parse.decode import MAX_DOCUMENT_BYTES
+from digestbot.parse.document import parse_document
+from digestbot.parse.html import html_to_text
+from digestbot.parse.normalize import fold
+
+__all__ = ["MAX_DOCUMENT_BYTES", "fold", "html_to_text", "parse_document"]

@@ -1,0 +1,146 @@
+"""Blocks -> sections: part and section headings, items, and the analysis that belongs to each item.
+
+Rules (see DESIGN.md, "What digests look like"):
+- a heading directly followed by another heading is a *part*; it applies to the sections after it until the
+  next part. With HTML/Markdown heading levels, a part is a heading followed by a deeper one, and a heading
+  at the part's level or above ends the part.
+- a heading with items directly under it is a *section*. When an issue has only part-level headings, each is a
+  section of its own with ``part=None``.
+- headings with no items under them are dropped; items before any heading go to ``UNSECTIONED``.
+- a bullet indented deeper than the item above it is analysis of that item; after a ``→`` item, every
+  plain paragraph up to the next item or heading is its analysis; plain paragraphs after a bullet item
+  are its analysis too, unless they continue a hard-wrapped line; plain text before any item in a section
+  (an introduction) is dropped.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from digestbot.domain import UNSECTIONED, Item, Section
+from digestbot.parse.blocks import Block
+from digestbot.parse.headings import looks_like_heading
+from digestbot.parse.normalize import clean_spaces, tidy
+
+_WRAP_WIDTH = 60
+_SENTENCE_END = (".", "!", "?", "…", '"', "”", "’", ")")
+
+
+@dataclass
+class _Item:
+    text: str
+    depth: int
+    arrow: bool  # a "→" item: everything up to the next arrow or heading is its analysis
+    analysis: list[str] = field(default_factory=list)
+
+    def freeze(self) -> Item:
+        return Item(self.text, tuple(self.analysis))
+
+
+@dataclass
+class _Section:
+    name: str
+    part: str | None
+    items: list[_Item] = field(default_factory=list)
+
+
+@dataclass
+class _Builder:
+    sections: list[_Section] = field(default_factory=list)
+    pending: list[Block] = field(default_factory=list)
+    part: Block | None = None
+    previous: Block | None = None
+
+    @property
+    def item(self) -> _Item | None:
+        if self.pending or not self.sections or not self.sections[-1].items:
+            return None
+        return self.sections[-1].items[-1]
+
+    def feed(self, block: Block) -> None:
+        if block.kind == "heading":
+            self.pending.append(block)
+        elif block.kind == "bullet":
+            self._bullet(block)
+        elif block.kind == "arrow":
+            self._add_item(block)
+        elif block.kind == "plain":
+            self._plain(block)
+        self.previous = block
+
+    def _bullet(self, block: Block) -> None:
+        item = self.item
+        if item is not None and block.depth > item.depth:
+            item.analysis.append(block.text)
+        else:
+            self._add_item(block)
+
+    def _plain(self, block: Block) -> None:
+        item = self.item
+        follows = self.previous is not None and self.previous.kind != "blank"
+        if item is not None and follows and (block.in_list or (block.depth > 0 and not item.arrow)):
+            self._continue(item, block.text)
+        elif not block.in_list and looks_like_heading(block.text):
+            self.pending.append(block)
+        elif item is not None and follows and _looks_wrapped(self._last_text(item)):
+            self._continue(item, block.text)
+        elif item is not None:
+            item.analysis.append(block.text)
+
+    def _add_item(self, block: Block) -> None:
+        if self.pending or not self.sections:
+            self._open_section()
+        self.sections[-1].items.append(_Item(block.text, block.depth, block.kind == "arrow"))
+
+    def _open_section(self) -> None:
+        heads, self.pending = self.pending, []
+        if not heads:
+            self.sections.append(_Section(UNSECTIONED, None))
+            return
+        parts = [head for head, after in itertools.pairwise(heads) if _is_part(head, after)]
+        if parts:
+            self.part = parts[-1]
+        elif self.part is not None and _same_or_higher(heads[-1], self.part):
+            self.part = None
+        part_name = clean_spaces(self.part.text) if self.part is not None else None
+        self.sections.append(_Section(clean_spaces(heads[-1].text), part_name))
+
+    @staticmethod
+    def _continue(item: _Item, text: str) -> None:
+        if item.analysis:
+            item.analysis[-1] = f"{item.analysis[-1]} {text}"
+        else:
+            item.text = f"{item.text} {text}"
+
+    @staticmethod
+    def _last_text(item: _Item) -> str:
+        return item.analysis[-1] if item.analysis else item.text
+
+
+def _is_part(head: Block, after: Block) -> bool:
+    if head.level is not None and after.level is not None:
+        return head.level < after.level
+    return True
+
+
+def _same_or_higher(head: Block, part: Block) -> bool:
+    return head.level is not None and part.level is not None and head.level <= part.level
+
+
+def _looks_wrapped(text: str) -> bool:
+    """A long line stopping mid-sentence: hard-wrapped text whose next line continues it."""
+    text = tidy(text)
+    return len(text) >= _WRAP_WIDTH and not text.endswith(_SENTENCE_END)
+
+
+def build_sections(blocks: list[Block]) -> tuple[Section, ...]:
+    """Read the sections of an issue from its body blocks (title block already removed)."""
+    builder = _Builder()
+    for block in blocks:
+        builder.feed(block)
+    return tuple(
+        Section(section.name, tuple(item.freeze() for item in section.items), section.part)
+        for section in builder.sections
+        if section.items
+    )

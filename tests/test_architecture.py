@@ -10,7 +10,16 @@ import digestbot
 PACKAGE = Path(digestbot.__file__).parent
 FORBIDDEN = ("slack_bolt", "slack_sdk", "microsoft_teams", "apscheduler", "fastapi", "starlette", "uvicorn")
 ADAPTERS = (
-    "slack", "teams", "server.py", "serve.py", "scheduler.py", "render", "cli", "console.py", "platforms.py", "benchmark"
+    "slack",
+    "teams",
+    "server.py",
+    "serve.py",
+    "scheduler.py",
+    "render",
+    "cli",
+    "console.py",
+    "platforms.py",
+    "benchmark",
 )
 
 
@@ -26,17 +35,15 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def core_modules() -> list[Path]:
-    return [
-        path
-        for path in PACKAGE.rglob("*.py")
-        if path.relative_to(PACKAGE).parts[0] not in ADAPTERS
-    ]
+    return [path for path in PACKAGE.rglob("*.py") if path.relative_to(PACKAGE).parts[0] not in ADAPTERS]
 
 
 def test_core_never_imports_a_platform() -> None:
     assert core_modules(), "no core modules found"
     offenders = {
-        str(path.relative_to(PACKAGE)): sorted(m for m in imported_modules(path) if m.split(".")[0] in FORBIDDEN)
+        str(path.relative_to(PACKAGE)): sorted(
+            m for m in imported_modules(path) if m.split(".")[0] in FORBIDDEN
+        )
         for path in core_modules()
     }
     assert {name: mods for name, mods in offenders.items() if mods} == {}
@@ -46,6 +53,7 @@ def test_nothing_reads_the_environment_outside_settings() -> None:
     readers = [
         str(path.relative_to(PACKAGE))
         for path in PACKAGE.rglob("*.py")
-        if "os.environ[" in path.read_text(encoding="utf-8") or "os.getenv(" in path.read_text(encoding="utf-8")
+        if "os.environ[" in path.read_text(encoding="utf-8")
+        or "os.getenv(" in path.read_text(encoding="utf-8")
     ]
     assert readers == []

@@ -18,7 +18,12 @@ from digestbot.embed import HashingEmbedder
 
 SEED_SECTIONS = {
     "2024-07-02": ["International Affairs", "Israel – Gaza", "Cyber / Defense Technology"],
-    "2024-07-09": ["International Affairs", "Israel – Gaza", "Cyber / Defense Technology", "Atmosphere of Protest"],
+    "2024-07-09": [
+        "International Affairs",
+        "Israel – Gaza",
+        "Cyber / Defense Technology",
+        "Atmosphere of Protest",
+    ],
 }
 
 
@@ -48,7 +53,9 @@ def test_ingest_seeds_then_issues_and_show(seeds_dir: Path, tmp_path: Path) -> N
     code, out, _ = run("show", "2024-07-09", "--json", data=tmp_path)
     shown = json.loads(out)
     assert {section["part"] for section in shown["sections"]} == {"Global Security Matters"}
-    [pezeshkian] = [item for s in shown["sections"] for item in s["items"] if item["text"].startswith("Reformist")]
+    [pezeshkian] = [
+        item for s in shown["sections"] for item in s["items"] if item["text"].startswith("Reformist")
+    ]
     assert len(pezeshkian["analysis"]) == 4
 
 
@@ -84,7 +91,11 @@ def test_show_errors(tmp_path: Path) -> None:
     assert code == 2 and "YYYY-MM-DD" in err
     code, _, err = run("show", "2031-01-01", data=tmp_path)
     assert code == 1
-    assert err.strip() == "digestbot: error: no issue dated 2031-01-01 in the archive (closest: 2025-03-11, 2025-05-27, 2026-01-13)"
+    assert (
+        err.strip()
+        == "digestbot: error: no issue dated 2031-01-01 in the archive"
+        " (closest: 2025-03-11, 2025-05-27, 2026-01-13)"
+    )
 
 
 def test_ask_json_and_json_lines(tmp_path: Path) -> None:
@@ -92,7 +103,14 @@ def test_ask_json_and_json_lines(tmp_path: Path) -> None:
     code, out, _ = run("ask", "BlueMarrow ransomware", "-k", "3", "--json", data=tmp_path)
     answer = json.loads(out)
     assert code == 0 and set(answer) >= {"query", "answer", "hits"}
-    assert answer["hits"] and set(answer["hits"][0]) >= {"date", "section", "text", "analysis", "score", "url"}
+    assert answer["hits"] and set(answer["hits"][0]) >= {
+        "date",
+        "section",
+        "text",
+        "analysis",
+        "score",
+        "url",
+    }
     assert len(answer["hits"]) <= 3
     code, out, _ = run("ask", "-", "--json", data=tmp_path, stdin="BlueMarrow\n\nLeakyBucket2026\n")
     lines = [json.loads(line) for line in out.splitlines()]
@@ -104,7 +122,10 @@ def test_bad_config_is_one_line(tmp_path: Path) -> None:
     config.write_text("default_k = 0\n")
     result = CliRunner().invoke(app, ["--config", str(config), "issues"])
     assert result.exit_code == 1
-    assert result.stderr.strip() == "digestbot: error: invalid setting default_k: Input should be greater than or equal to 1"
+    assert (
+        result.stderr.strip()
+        == "digestbot: error: invalid setting default_k: Input should be greater than or equal to 1"
+    )
     result = CliRunner().invoke(app, ["--config", str(tmp_path / "missing.toml"), "issues"])
     assert result.exit_code == 1 and "missing.toml: config file not found" in result.stderr
 

@@ -40,7 +40,11 @@ class World:
 
     def deliverer(self) -> Deliverer:
         return Deliverer(
-            self.archive, self.chat, Ledger(self.db), [self.publisher], configured=[Destination("slack", "C3")]
+            self.archive,
+            self.chat,
+            Ledger(self.db),
+            [self.publisher],
+            configured=[Destination("slack", "C3")],
         )
 
     def posts(self, channel: str) -> list[str]:
@@ -78,7 +82,9 @@ def test_after_downtime_every_missed_issue_is_posted_oldest_first(world: World) 
 
 
 @pytest.mark.parametrize("crash", ["crash_before_post", "crash_after_post"])
-def test_a_crash_between_claim_and_confirm_leaves_each_channel_with_the_issue_once(world: World, crash: str) -> None:
+def test_a_crash_between_claim_and_confirm_leaves_each_channel_with_the_issue_once(
+    world: World, crash: str
+) -> None:
     world.add_issues(FIRST)
     setattr(world.publisher, crash, True)
     with pytest.raises(Crash):

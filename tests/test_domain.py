@@ -14,9 +14,15 @@ from digestbot.domain import citation, short_title
     [
         ("Interfor International‘s Weekly Security Digest", "Weekly Security Digest"),
         ("Interfor International’s Weekly Security Digest", "Weekly Security Digest"),
-        ("Northwind's Weekly Digest | Global Security and Policy Insights", "Weekly Digest | Global Security and Policy Insights"),
+        (
+            "Northwind's Weekly Digest | Global Security and Policy Insights",
+            "Weekly Digest | Global Security and Policy Insights",
+        ),
         ("Weekly Security Digest", "Weekly Security Digest"),
-        ("The world's week in risk, as seen by a very long-named consultancy", "The world's week in risk, as seen by a very long-named consultancy"),
+        (
+            "The world's week in risk, as seen by a very long-named consultancy",
+            "The world's week in risk, as seen by a very long-named consultancy",
+        ),
     ],
 )
 def test_short_title_drops_a_publisher_byline(title: str, short: str) -> None:

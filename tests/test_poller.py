@@ -15,7 +15,11 @@ from digestbot.store import Database
 from digestbot.store.polling import PollState
 from tests.http_support import Route, StaticSite, serve_site
 
-BODY = "<h2>Cyber</h2><ul>" + "<li>Kestrel Dynamics reported an intrusion at its Orlek plant.</li>" * 40 + "</ul>"
+BODY = (
+    "<h2>Cyber</h2><ul>"
+    + "<li>Kestrel Dynamics reported an intrusion at its Orlek plant.</li>" * 40
+    + "</ul>"
+)
 
 
 def rss(entries: list[tuple[str, str]], pub_date: str) -> bytes:
@@ -24,7 +28,9 @@ def rss(entries: list[tuple[str, str]], pub_date: str) -> bytes:
         f"<description><![CDATA[{BODY}]]></description></item>"
         for title, link in entries
     )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+    )
 
 
 @pytest.fixture
@@ -46,7 +52,9 @@ def take(poller: SourcePoller, *locations: str) -> list[Polled | DigestbotError]
     return found
 
 
-def test_feed_entries_are_new_once_even_when_timestamps_change(site: StaticSite, poller: SourcePoller) -> None:
+def test_feed_entries_are_new_once_even_when_timestamps_change(
+    site: StaticSite, poller: SourcePoller
+) -> None:
     entries = [("Digest - March 4, 2031", site.url("/a")), ("Digest - March 11, 2031", site.url("/b"))]
     site.routes["/feed"] = Route(rss(entries, "Tue, 04 Mar 2031 09:00:00 GMT"), "application/rss+xml")
     assert len(take(poller, site.url("/feed"))) == 2
@@ -79,7 +87,9 @@ def test_new_file_in_watched_folder(tmp_path: Path, poller: SourcePoller) -> Non
     ]
 
 
-def test_a_broken_source_does_not_stop_the_others(site: StaticSite, poller: SourcePoller, tmp_path: Path) -> None:
+def test_a_broken_source_does_not_stop_the_others(
+    site: StaticSite, poller: SourcePoller, tmp_path: Path
+) -> None:
     (tmp_path / "w").mkdir()
     (tmp_path / "w" / "2031-03-04.txt").write_text("one")
     found = take(poller, "http://127.0.0.1:9/feed", str(tmp_path / "missing"), str(tmp_path / "w"))

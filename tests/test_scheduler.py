@@ -39,7 +39,11 @@ def test_tuesdays_at_nine_local_across_spring_and_autumn_changes() -> None:
 
 @pytest.mark.parametrize(
     ("expression", "timezone", "field"),
-    [("0 9 * * tue", "Mars/Olympus", "timezone"), ("every tuesday", "UTC", "schedule"), ("0 25 * * *", "UTC", "schedule")],
+    [
+        ("0 9 * * tue", "Mars/Olympus", "timezone"),
+        ("every tuesday", "UTC", "schedule"),
+        ("0 25 * * *", "UTC", "schedule"),
+    ],
 )
 def test_bad_schedule_or_timezone_names_the_setting(expression: str, timezone: str, field: str) -> None:
     with pytest.raises(ConfigError, match=f"^{field}: "):

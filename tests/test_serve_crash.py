@@ -62,16 +62,26 @@ def env_for(emulator: SlackEmulator, data: Path) -> dict[str, str]:
 
 
 def start(env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "digestbot", "serve"], env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    return subprocess.Popen(
+        [sys.executable, "-m", "digestbot", "serve"],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
 
 
-def test_sigkill_mid_delivery_then_restart_posts_each_issue_once(emulator: SlackEmulator, tmp_path: Path) -> None:
+def test_sigkill_mid_delivery_then_restart_posts_each_issue_once(
+    emulator: SlackEmulator, tmp_path: Path
+) -> None:
     env = env_for(emulator, tmp_path / "data")
     subprocess.run(
-        [sys.executable, "-m", "digestbot", "ingest", str(samples_dir())], env=env, cwd=tmp_path, check=True,
-        capture_output=True, timeout=300,
+        [sys.executable, "-m", "digestbot", "ingest", str(samples_dir())],
+        env=env,
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     newest = samples_dir() / "2026-01-13-weekly-security-digest.md"
     latest_sections = len(parse_document(newest.read_bytes(), source=str(newest)).sections)  # one reply each
@@ -87,9 +97,11 @@ def test_sigkill_mid_delivery_then_restart_posts_each_issue_once(emulator: Slack
 
     second = start(env, tmp_path)
     try:
+
         def complete() -> bool:
             return all(
-                len(emulator.messages(c)) == 1 and len(emulator.messages(c, top_level=False)) == 1 + latest_sections
+                len(emulator.messages(c)) == 1
+                and len(emulator.messages(c, top_level=False)) == 1 + latest_sections
                 for c in CHANNELS
             )
 
@@ -101,6 +113,12 @@ def test_sigkill_mid_delivery_then_restart_posts_each_issue_once(emulator: Slack
     for channel in CHANNELS:
         tops = emulator.messages(channel)
         assert [m["metadata"]["event_payload"]["issue"] for m in tops] == [issue_key(dt.date(2026, 1, 13))]
-        places = [m["metadata"]["event_payload"]["place"] for m in emulator.messages(channel, top_level=False) if "thread_ts" in m]
+        places = [
+            m["metadata"]["event_payload"]["place"]
+            for m in emulator.messages(channel, top_level=False)
+            if "thread_ts" in m
+        ]
         assert sorted(places) == sorted(f"s{n}p0" for n in range(latest_sections))
-    assert emulator.calls_to("conversations.history"), "the restart looked in the channel before posting again"
+    assert emulator.calls_to("conversations.history"), (
+        "the restart looked in the channel before posting again"
+    )

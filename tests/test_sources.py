@@ -11,7 +11,9 @@ from digestbot.errors import DigestbotError, ParseError, SourceError
 from digestbot.sources import Document, SourceReader
 from tests.http_support import Route, StaticSite, serve_site
 
-PAGE = b"<html><body><article><h1>Digest - March 4, 2031</h1><ul><li>An item.</li></ul></article></body></html>"
+PAGE = (
+    b"<html><body><article><h1>Digest - March 4, 2031</h1><ul><li>An item.</li></ul></article></body></html>"
+)
 LONG_ENTRY = "<h2>Cyber</h2><ul>" + "<li>A long enough item about Kestrel Dynamics.</li>" * 60 + "</ul>"
 
 
@@ -21,7 +23,9 @@ def feed(entries: list[tuple[str, str, str]]) -> bytes:
         f"<description><![CDATA[{body}]]></description></item>"
         for title, link, body in entries
     )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+    )
 
 
 @pytest.fixture
@@ -60,14 +64,21 @@ def test_page_is_fetched_with_a_truthful_user_agent(site: StaticSite) -> None:
     site.routes["/digest-march-4-2031/"] = Route(PAGE)
     [document] = documents(SourceReader(), site.url("/digest-march-4-2031/"))
     assert isinstance(document, Document)
-    assert document.data == PAGE and document.fmt == "html" and document.url == site.url("/digest-march-4-2031/")
+    assert (
+        document.data == PAGE and document.fmt == "html" and document.url == site.url("/digest-march-4-2031/")
+    )
     assert site.requests[0][1]["User-Agent"].startswith("digestbot/")
 
 
 def test_feed_entries_inline_or_followed(site: StaticSite) -> None:
     site.routes["/teaser"] = Route(PAGE)
     site.routes["/feed.xml"] = Route(
-        feed([("Digest - March 11, 2031", site.url("/full"), LONG_ENTRY), ("Short", site.url("/teaser"), "Read more")]),
+        feed(
+            [
+                ("Digest - March 11, 2031", site.url("/full"), LONG_ENTRY),
+                ("Short", site.url("/teaser"), "Read more"),
+            ]
+        ),
         content_type="application/rss+xml",
     )
     found = documents(SourceReader(), site.url("/feed.xml"))

@@ -102,7 +102,9 @@ class Digestbot:
             self.engine.refresh()
         return report
 
-    def _ingest_one(self, document: Document | DigestbotError, *, date: dt.date | None, url: str | None) -> IngestResult:
+    def _ingest_one(
+        self, document: Document | DigestbotError, *, date: dt.date | None, url: str | None
+    ) -> IngestResult:
         if isinstance(document, DigestbotError):
             return IngestResult(source=getattr(document, "source", None) or "", error=str(document))
         try:
@@ -122,7 +124,9 @@ class Digestbot:
         report = IngestReport()
         for polled in self.poller.poll(sources):
             if isinstance(polled, DigestbotError):
-                report.results.append(IngestResult(source=getattr(polled, "source", None) or "", error=str(polled)))
+                report.results.append(
+                    IngestResult(source=getattr(polled, "source", None) or "", error=str(polled))
+                )
                 continue
             result = self._ingest_one(polled.document, date=None, url=None)
             if result.error is None:
@@ -155,7 +159,9 @@ class Digestbot:
         """The issue of that date; NotFoundError names the dates that do exist nearby."""
         issue = self.archive.get_issue(date)
         if issue is None:
-            raise NotFoundError(f"no issue dated {date.isoformat()} in the archive{_nearby(self.archive, date)}")
+            raise NotFoundError(
+                f"no issue dated {date.isoformat()} in the archive{_nearby(self.archive, date)}"
+            )
         return issue
 
     def latest(self) -> Issue | None:

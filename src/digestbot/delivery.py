@@ -142,7 +142,9 @@ class Deliverer:
         except PostError as exc:
             if exc.certain:
                 self.ledger.release(post.issue_date, dest.platform, dest.channel_id)
-            log.warning("delivery of %s to %s:%s failed: %s", post.issue_date, dest.platform, dest.channel_id, exc)
+            log.warning(
+                "delivery of %s to %s:%s failed: %s", post.issue_date, dest.platform, dest.channel_id, exc
+            )
             report.failed.append((post, str(exc)))
             return
         self.ledger.confirm(post.issue_date, dest.platform, dest.channel_id, ref)

@@ -90,7 +90,7 @@ class Settings(BaseSettings):
     def _slack_channels_only(cls, value: list[str]) -> list[str]:
         for channel in value:
             platform, sep, channel_id = channel.partition(":")
-            if sep and platform != "slack" or not (channel_id if sep else channel).strip():
+            if (sep and platform != "slack") or not (channel_id if sep else channel).strip():
                 raise ValueError(
                     f"{channel!r}: list Slack channels as 'slack:C0123' or 'C0123'; "
                     "Teams conversations are added by installing the app in them"
@@ -145,4 +145,5 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     toml_file = config_file if config_file is not None else DEFAULT_CONFIG_FILE
     bound = type("Settings", (Settings,), {"model_config": {**Settings.model_config, "toml_file": toml_file}})
     given = {key: value for key, value in overrides.items() if value is not None}
-    return bound(**given)
+    settings: Settings = bound(**given)
+    return settings

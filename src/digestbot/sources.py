@@ -7,9 +7,9 @@ one-line error for a source that cannot be read, so one bad source never stops t
 from __future__ import annotations
 
 import logging
-from html import escape
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,10 +25,21 @@ log = logging.getLogger(__name__)
 
 # A .txt file's format is left to detection: saved web pages are often .txt files holding HTML.
 SUFFIXES: dict[str, str | None] = {
-    ".txt": None, ".text": None, ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"
+    ".txt": None,
+    ".text": None,
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
 }
 USER_AGENT = f"digestbot/{__version__} (weekly security digest bot; +https://pypi.org/project/digestbot/)"
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml")
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+)
 # Files in a digest folder that are never issues (a folder's own notes).
 NOT_ISSUES = {"readme", "license", "licence", "changelog", "contributing"}
 # A feed entry carrying at least this much HTML is the issue itself; a shorter one is a teaser to follow.
@@ -61,7 +72,9 @@ class Fetched:
 
     def document(self, url: str) -> Document:
         """The body as a page document."""
-        return Document(source=url, data=self.body, fmt="html" if "html" in self.content_type else None, url=url)
+        return Document(
+            source=url, data=self.body, fmt="html" if "html" in self.content_type else None, url=url
+        )
 
 
 @dataclass(frozen=True)
@@ -134,7 +147,10 @@ class SourceReader:
         try:
             size = path.stat().st_size
             if size > self.max_bytes:
-                raise ParseError(f"file is {size / 1e6:.1f} MB, over the {self.max_bytes / 1e6:.0f} MB limit", source=source)
+                raise ParseError(
+                    f"file is {size / 1e6:.1f} MB, over the {self.max_bytes / 1e6:.0f} MB limit",
+                    source=source,
+                )
             data = path.read_bytes()
         except OSError as exc:
             raise SourceError(f"cannot read ({exc.strerror or exc})", source=source) from None
@@ -173,7 +189,7 @@ class SourceReader:
         return self.fetch(entry.link).document(entry.link)
 
     def fetch(self, url: str, validators: Validators | None = None) -> Fetched:
-        """GET a URL with a size cap (conditional when validators are given). One-line SourceError on failure."""
+        """GET a URL with a size cap, conditionally when validators are given; SourceError on failure."""
         headers = _conditional_headers(validators)
         try:
             with self.client.stream("GET", url, headers=headers) as response:

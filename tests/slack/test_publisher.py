@@ -25,7 +25,11 @@ DAY = dt.date(2031, 3, 4)
 
 def issue(day: dt.date = DAY) -> Issue:
     sections = tuple(
-        Section(name=name, part="Global Security Matters", items=(Item(f"{name} news of {day}.", ("Why it matters.",)),))
+        Section(
+            name=name,
+            part="Global Security Matters",
+            items=(Item(f"{name} news of {day}.", ("Why it matters.",)),),
+        )
         for name in ("International Affairs", "Cyber / Defense Technology", "Atmosphere of Protest")
     )
     return Issue(date=day, title="Northwind Risk’s Weekly Security Digest", sections=sections)
@@ -77,7 +81,9 @@ def test_new_issue_posted_once_to_three_channels(rig: Rig) -> None:
 
 def test_a_failure_mid_thread_is_completed_not_reposted(rig: Rig) -> None:
     rig.archive.save_issue(issue(), source="test")
-    rig.emulator.failures["chat.postMessage"] = Failure(status=200, retry_after=None, error="fatal_error", times=1)
+    rig.emulator.failures["chat.postMessage"] = Failure(
+        status=200, retry_after=None, error="fatal_error", times=1
+    )
     rig.emulator.calls.clear()
     # The first post (C1's top level) fails outright: certain failures are released and retried.
     rig.deliver()
@@ -111,7 +117,9 @@ def test_killed_mid_delivery_then_restarted_leaves_each_channel_with_the_issue_o
     rig: Rig, posts_before_death: int
 ) -> None:
     rig.archive.save_issue(issue(), source="test")
-    dying = DyingPublisher(rig.publisher.client, rig.chat, interval=0.0, posts_before_death=posts_before_death)
+    dying = DyingPublisher(
+        rig.publisher.client, rig.chat, interval=0.0, posts_before_death=posts_before_death
+    )
     with pytest.raises(Killed):
         Deliverer(rig.archive, rig.chat, Ledger(rig.db), [dying]).deliver()
     rig.deliver()  # the restart, with a fresh publisher
@@ -131,15 +139,31 @@ def test_a_429_storm_delays_but_loses_nothing(rig: Rig) -> None:
     assert sum(1 for call in rig.emulator.calls_to("chat.postMessage")) == 12 + 3
 
 
-def test_pacing_keeps_about_one_message_per_second_per_channel(emulator: SlackEmulator, tmp_path: Path) -> None:
-    now = [0.0]
-    waits: list[float] = []
+def test_pacing_keeps_about_one_message_per_second_per_channel(
+    emulator: SlackEmulator, tmp_path: Path
+) -> None:
+    clock = FakeClock()
     settings = Settings(slack_bot_token=SecretStr("xoxb-test"), slack_api_url=emulator.api_url)
     publisher = SlackPublisher(
         build_web_client(settings),
         ChatState(Database(f"sqlite:///{tmp_path / 'db.sqlite3'}")),
-        sleep=lambda seconds: (waits.append(seconds), now.__setitem__(0, now[0] + seconds)) and None,
-        clock=lambda: now[0],
+        sleep=clock.sleep,
+        clock=clock.now,
     )
     publisher.post_issue(Destination("slack", "C1"), issue())
-    assert waits == [1.0, 1.0, 1.0]
+    assert clock.waits == [1.0, 1.0, 1.0]
+
+
+class FakeClock:
+    """Time that only moves when slept."""
+
+    def __init__(self) -> None:
+        self.time = 0.0
+        self.waits: list[float] = []
+
+    def now(self) -> float:
+        return self.time
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.time += seconds

@@ -16,7 +16,9 @@ from digestbot.render.plain import answer_text
 
 @app.command()
 def ask(
-    question: Annotated[str, typer.Argument(help='The question, or "-" to read one question per stdin line.')],
+    question: Annotated[
+        str, typer.Argument(help='The question, or "-" to read one question per stdin line.')
+    ],
     k: Annotated[int | None, typer.Option("-k", min=1, max=50, help="How many items to return.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON out (JSON lines with -).")] = False,
 ) -> None:

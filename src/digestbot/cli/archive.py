@@ -62,7 +62,9 @@ def _print_report(report: IngestReport) -> None:
         if result.outcome:
             counts[result.outcome.value] += 1
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-    typer.echo(f"{len(report.results) - len(report.failed)} issues read ({summary}); {len(report.failed)} failed")
+    typer.echo(
+        f"{len(report.results) - len(report.failed)} issues read ({summary}); {len(report.failed)} failed"
+    )
     for result in report.failed:
         typer.echo(f"digestbot: error: {result.error}", err=True)
 

@@ -11,19 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
-import click
 import typer
-from typer.core import TyperGroup
 from pydantic import ValidationError
+from typer.core import TyperGroup
 
 from digestbot.core import Digestbot
 from digestbot.errors import ConfigError, DigestbotError
 from digestbot.settings import Settings, load_settings
 
+
 class DigestbotGroup(TyperGroup):
     """Turns domain errors into one line on stderr and exit status 1, wherever the CLI is invoked from."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer's vendored click.Context
         try:
             return super().invoke(ctx)
         except DigestbotError as exc:

@@ -12,7 +12,9 @@ from digestbot.cli.base import app, parse_date, state
 
 @app.command()
 def serve(
-    console: Annotated[bool, typer.Option("--console", help="A chat at this terminal, whatever is configured.")] = False,
+    console: Annotated[
+        bool, typer.Option("--console", help="A chat at this terminal, whatever is configured.")
+    ] = False,
 ) -> None:
     """Run the bot: Slack and Teams when configured, with the weekly schedule; with no chat credentials,
     a console chat (over the bundled sample archive when the archive is empty)."""
@@ -37,8 +39,12 @@ def serve(
 
 @app.command()
 def post(
-    issue: Annotated[str | None, typer.Option("--issue", help="Post this issue (YYYY-MM-DD) where it is missing.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only print what would be posted where.")] = False,
+    issue: Annotated[
+        str | None, typer.Option("--issue", help="Post this issue (YYYY-MM-DD) where it is missing.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only print what would be posted where.")
+    ] = False,
 ) -> None:
     """Deliver new issues (or one issue) to the configured and subscribed channels, exactly once each."""
     day = parse_date(issue) if issue else None
@@ -54,7 +60,10 @@ def post(
         typer.echo(f"{entry.issue_date.isoformat()} -> {entry.dest.platform}:{entry.dest.channel_id}")
     for entry, error in report.failed:
         typer.echo(f"digestbot: error: {entry.dest.platform}:{entry.dest.channel_id}: {error}", err=True)
-    typer.echo(f"{len(report.posted)} posted, {len(report.reconciled)} found already posted, {len(report.failed)} failed")
+    typer.echo(
+        f"{len(report.posted)} posted, {len(report.reconciled)} found already posted, "
+        f"{len(report.failed)} failed"
+    )
     if report.failed:
         raise typer.Exit(1)
 

@@ -212,7 +212,9 @@ class SlackEmulator:
         replies = [m for m in self.messages(channel, top_level=False) if m.get("thread_ts") == thread]
         if not replies:  # threads started by calls that did not name a channel the same way
             posted = [c for c in self._matching("chat.postMessage") if c.body.get("thread_ts") == thread]
-            replies = [{"type": "message", "text": c.body.get("text", ""), "thread_ts": thread} for c in posted]
+            replies = [
+                {"type": "message", "text": c.body.get("text", ""), "thread_ts": thread} for c in posted
+            ]
         return {"ok": True, "messages": replies, "has_more": False}
 
 

@@ -28,8 +28,18 @@ EVENT_TYPE = "digestbot_issue"
 TOP = "top"
 HISTORY_PAGES = 3  # how far back (x 100 messages) a crashed post is looked for
 # Errors that mean the message surely was not posted (retrying blindly is safe).
-CERTAIN = {"channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "msg_too_long",
-           "invalid_auth", "not_authed", "account_inactive", "missing_scope", "restricted_action"}
+CERTAIN = {
+    "channel_not_found",
+    "not_in_channel",
+    "is_archived",
+    "invalid_blocks",
+    "msg_too_long",
+    "invalid_auth",
+    "not_authed",
+    "account_inactive",
+    "missing_scope",
+    "restricted_action",
+}
 
 
 def build_web_client(settings: Settings) -> WebClient:
@@ -91,7 +101,9 @@ class SlackPublisher:
             # The top-level post exists: leave the delivery in doubt so the next run completes the thread.
             raise PostError(f"thread of {issue.date} in {channel} incomplete: {exc}", certain=False) from exc
 
-    def _post(self, channel: str, message: SlackMessage, metadata: dict[str, Any], thread_ts: str | None = None) -> str:
+    def _post(
+        self, channel: str, message: SlackMessage, metadata: dict[str, Any], thread_ts: str | None = None
+    ) -> str:
         self._pace(channel)
         try:
             response = self.client.chat_postMessage(
@@ -122,7 +134,9 @@ class SlackPublisher:
     def _find_top(self, channel: str, key: str) -> str | None:
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
-            page = self._call("conversations_history", channel=channel, limit=100, include_all_metadata=True, cursor=cursor)
+            page = self._call(
+                "conversations_history", channel=channel, limit=100, include_all_metadata=True, cursor=cursor
+            )
             for message in page.get("messages", []):
                 if _place(message, key) == TOP:
                     return str(message["ts"])
@@ -132,7 +146,9 @@ class SlackPublisher:
         return None
 
     def _thread_places(self, channel: str, ts: str) -> set[str]:
-        page = self._call("conversations_replies", channel=channel, ts=ts, include_all_metadata=True, limit=200)
+        page = self._call(
+            "conversations_replies", channel=channel, ts=ts, include_all_metadata=True, limit=200
+        )
         messages = page.get("messages", [])
         return {place for message in messages if (place := _place(message, None)) and place != TOP}
 
@@ -140,7 +156,9 @@ class SlackPublisher:
         try:
             response = getattr(self.client, method)(**{k: v for k, v in kwargs.items() if v is not None})
         except (SlackApiError, SlackClientError, OSError) as exc:
-            raise PostError(f"cannot read the channel to check for an earlier post: {exc}", certain=False) from exc
+            raise PostError(
+                f"cannot read the channel to check for an earlier post: {exc}", certain=False
+            ) from exc
         return dict(response.data) if isinstance(response.data, dict) else {}
 
 

@@ -70,7 +70,9 @@ class Archive:
     def list_issues(self) -> list[IssueSummary]:
         """Every issue, oldest first, with section names and item counts in reading order."""
         with self.db.transaction() as session:
-            rows = session.scalars(select(IssueRow).order_by(IssueRow.date).options(selectinload(IssueRow.items)))
+            rows = session.scalars(
+                select(IssueRow).order_by(IssueRow.date).options(selectinload(IssueRow.items))
+            )
             return [_summary(row) for row in rows]
 
     def get_issue(self, date: dt.date) -> Issue | None:

@@ -78,13 +78,17 @@ class ChatState:
         with self.db.transaction() as session:
             return [_destination(row) for row in session.scalars(query)]
 
-    def remember_thread(self, platform: str, channel_id: str, thread_id: str, issue_date: dt.date | None) -> None:
+    def remember_thread(
+        self, platform: str, channel_id: str, thread_id: str, issue_date: dt.date | None
+    ) -> None:
         """Record a thread the bot started, so replies in it are answered as follow-ups."""
         with self.db.transaction() as session:
             row = session.scalar(_thread(platform, channel_id, thread_id))
             if row is None:
                 session.add(
-                    ThreadRow(platform=platform, channel_id=channel_id, thread_id=thread_id, issue_date=issue_date)
+                    ThreadRow(
+                        platform=platform, channel_id=channel_id, thread_id=thread_id, issue_date=issue_date
+                    )
                 )
             elif issue_date is not None:
                 row.issue_date = issue_date

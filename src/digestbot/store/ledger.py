@@ -34,7 +34,9 @@ class Ledger:
                 raise LookupError(f"no issue dated {issue_date}")
         try:
             with self.db.transaction() as session:
-                session.add(DeliveryRow(issue_id=issue_id, platform=platform, channel_id=channel_id, state="claimed"))
+                session.add(
+                    DeliveryRow(issue_id=issue_id, platform=platform, channel_id=channel_id, state="claimed")
+                )
             return Claim.NEW
         except IntegrityError:
             state = self.state(issue_date, platform, channel_id)
@@ -55,7 +57,7 @@ class Ledger:
                 session.execute(delete(DeliveryRow).where(DeliveryRow.id == row.id))
 
     def state(self, issue_date: dt.date, platform: str, channel_id: str) -> str | None:
-        """"claimed", "posted", or None when never claimed."""
+        """ "claimed", "posted", or None when never claimed."""
         with self.db.transaction() as session:
             row = session.scalar(_row(issue_date, platform, channel_id))
             return None if row is None else row.state
@@ -90,5 +92,9 @@ def _row(issue_date: dt.date, platform: str, channel_id: str):  # type: ignore[n
     return (
         select(DeliveryRow)
         .join(IssueRow, DeliveryRow.issue_id == IssueRow.id)
-        .where(IssueRow.date == issue_date, DeliveryRow.platform == platform, DeliveryRow.channel_id == channel_id)
+        .where(
+            IssueRow.date == issue_date,
+            DeliveryRow.platform == platform,
+            DeliveryRow.channel_id == channel_id,
+        )
     )

@@ -50,6 +50,8 @@ class PollState:
         with self.db.transaction() as session:
             row = session.get(HttpCacheRow, url)
             if row is None:
-                session.add(HttpCacheRow(url=url, etag=validators.etag, last_modified=validators.last_modified))
+                session.add(
+                    HttpCacheRow(url=url, etag=validators.etag, last_modified=validators.last_modified)
+                )
             else:
                 row.etag, row.last_modified = validators.etag, validators.last_modified

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from digestbot.cli.base import app, parse_date, state
+
+if TYPE_CHECKING:
+    from digestbot.benchmark.runner import Report
 
 
 @app.command()
@@ -70,9 +73,14 @@ def post(
 
 @app.command()
 def bench(
-    quick: Annotated[bool, typer.Option("--quick", help="A smaller archive, for a smoke run.")] = False,
+    quick: Annotated[bool, typer.Option("--quick", help="A smaller archive and load (a smoke run).")] = False,
 ) -> None:
-    """Performance report: latency against its floor, start-up, ingest, reindex, memory (see bench/)."""
+    """Performance report: latency against its floor, start-up, ingest, reindex, memory, and Slack load
+    (see bench/README.md)."""
     from digestbot.benchmark import run_benchmarks
+    from digestbot.benchmark.slack_load import run
 
-    run_benchmarks(state.settings, quick=quick)
+    def slack(report: Report) -> None:
+        run(report, requests=20 if quick else 200)
+
+    run_benchmarks(state.settings, quick=quick, extra=[slack])

@@ -26,7 +26,7 @@ def self_peak_rss_mb() -> float:
 def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
     """Run a command; return (wall seconds, its peak RSS in MB, exit status, stdout)."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # noqa: S603
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert process.stdout is not None
     out = process.stdout.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(process.pid, 0)

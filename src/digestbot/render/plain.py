@@ -41,8 +41,7 @@ def cite(issue: Issue, section: str) -> str:
 
 
 def answer_text(answer: Answer) -> str:
-    """The answer text, then each hit with its citation, score and analysis."""
+    """The answer text (it cites every item), then any note it does not already say."""
     lines = [answer.text]
-    for note in answer.notes:
-        lines.append(f"({note})")
+    lines += [f"({note})" for note in answer.notes if note not in answer.text]
     return "\n".join(lines)

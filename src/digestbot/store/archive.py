@@ -101,6 +101,14 @@ class Archive:
         with self.db.transaction() as session:
             return [_stored(item, issue) for item, issue in session.execute(query)]
 
+    def item_keys(self) -> dict[int, str]:
+        """Every item id with its content hash (cheap: no text), to tell which items changed."""
+        with self.db.transaction() as session:
+            return {
+                item_id: digest
+                for item_id, digest in session.execute(select(ItemRow.id, ItemRow.content_hash))
+            }
+
     def fingerprint(self) -> str:
         """A hash of every item id and content: changes whenever the searchable archive changes."""
         with self.db.transaction() as session:

@@ -92,8 +92,7 @@ def test_show_errors(tmp_path: Path) -> None:
     code, _, err = run("show", "2031-01-01", data=tmp_path)
     assert code == 1
     assert (
-        err.strip()
-        == "digestbot: error: no issue dated 2031-01-01 in the archive"
+        err.strip() == "digestbot: error: no issue dated 2031-01-01 in the archive"
         " (closest: 2025-03-11, 2025-05-27, 2026-01-13)"
     )
 

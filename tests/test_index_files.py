@@ -1,0 +1,96 @@
+"""The index files: round trip, manifest, atomic replacement, detection of corrupt or mixed files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from digestbot.embed import HashingEmbedder
+from digestbot.index import (
+    IndexInvalid,
+    VectorIndex,
+    check_manifest,
+    load_index,
+    new_manifest,
+    read_manifest,
+    save_index,
+)
+
+
+def _index(count: int = 3) -> VectorIndex:
+    vectors = HashingEmbedder(dim=32).encode([f"passage {i}" for i in range(count)])
+    return VectorIndex.from_vectors(
+        vectors, np.arange(count, dtype=np.int64), [f"{i:064x}" for i in range(count)]
+    )
+
+
+def test_round_trip_with_manifest(tmp_path: Path) -> None:
+    vectors = _index()
+    save_index(tmp_path, vectors, new_manifest("hashing-v1-32", 32, vectors, 3, "fp"))
+    manifest = read_manifest(tmp_path)
+    assert (manifest.model, manifest.dim, manifest.count, manifest.items, manifest.fingerprint) == (
+        "hashing-v1-32",
+        32,
+        3,
+        3,
+        "fp",
+    )
+    assert json.loads((tmp_path / "manifest.json").read_text())["format"] == 1
+    loaded = load_index(tmp_path, manifest)
+    assert loaded.hashes == vectors.hashes
+    assert np.array_equal(loaded.vectors, vectors.vectors)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chunks.faiss", "chunks.npz", "manifest.json"]
+
+
+def test_check_manifest_names_the_difference(tmp_path: Path) -> None:
+    vectors = _index()
+    manifest = new_manifest("hashing-v1-32", 32, vectors, 3, "fp")
+    with pytest.raises(IndexInvalid, match="built for model"):
+        check_manifest(manifest, model="other", dim=32, fingerprint="fp")
+    with pytest.raises(IndexInvalid, match="stale"):
+        check_manifest(manifest, model="hashing-v1-32", dim=32, fingerprint="new")
+
+
+def test_a_failed_save_leaves_the_previous_index_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = _index(3)
+    save_index(tmp_path, old, new_manifest("m", 32, old, 3, "fp-old"))
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez", crash)
+    new = _index(5)
+    with pytest.raises(OSError, match="disk full"):
+        save_index(tmp_path, new, new_manifest("m", 32, new, 5, "fp-new"))
+    manifest = read_manifest(tmp_path)
+    assert manifest.fingerprint == "fp-old"
+    assert load_index(tmp_path, manifest).index.ntotal == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chunks.faiss", "chunks.npz", "manifest.json"]
+
+
+def test_files_from_two_builds_are_detected(tmp_path: Path) -> None:
+    first, second = _index(3), _index(3)
+    save_index(tmp_path / "a", first, new_manifest("m", 32, first, 3, "fp"))
+    save_index(tmp_path / "b", second, new_manifest("m", 32, second, 3, "fp"))
+    (tmp_path / "b" / "chunks.npz").replace(tmp_path / "a" / "chunks.npz")
+    with pytest.raises(IndexInvalid, match="different builds"):
+        load_index(tmp_path / "a", read_manifest(tmp_path / "a"))
+
+
+@pytest.mark.parametrize("victim", ["chunks.faiss", "chunks.npz", "manifest.json"])
+def test_garbage_files_are_corrupt_not_crashes(tmp_path: Path, victim: str) -> None:
+    vectors = _index()
+    save_index(tmp_path, vectors, new_manifest("m", 32, vectors, 3, "fp"))
+    (tmp_path / victim).write_bytes(b"\x00garbage" * 7)
+    with pytest.raises(IndexInvalid, match="corrupt"):
+        load_index(tmp_path, read_manifest(tmp_path))
+
+
+def test_a_missing_manifest_is_reported_as_missing(tmp_path: Path) -> None:
+    with pytest.raises(IndexInvalid, match="missing"):
+        read_manifest(tmp_path)

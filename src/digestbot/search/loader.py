@@ -11,7 +11,6 @@ import logging
 import time
 from pathlib import Path
 
-
 from digestbot.embed import Embedder
 from digestbot.index import (
     Chunk,

@@ -172,3 +172,14 @@ def test_page_builder_widgets_are_content_but_sidebar_widgets_are_not() -> None:
     )
     issue = parse_document(html, source="page.html")
     assert [item.text.split()[0] for _, item in issue.items] == ["Veloria", "Ostmark"]
+
+
+def test_a_text_digest_quoting_a_few_tags_stays_text() -> None:
+    text = (
+        "Northwind Risk’s Weekly Security Digest - March 4, 2031\n\nCyber / Defense Technology\n\n"
+        "  • A phishing kit hid its form inside an <article> element behind a fake <div> overlay.\n"
+        "  • Dockworkers in Tirel walked out over a new shift system.\n"
+    )
+    issue = parse_document(text.encode(), source="2031-03-04.txt")
+    assert [len(section.items) for section in issue.sections] == [2]
+    assert "<article>" in issue.sections[0].items[0].text

@@ -92,7 +92,10 @@ def _load_model(path: Path) -> Any:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        # A weight-loading progress bar on every start-up is noise in a service's log and a CLI's output.
+        transformers_logging.disable_progress_bar()
         return SentenceTransformer(str(path), device="cpu", local_files_only=True)
     except (OSError, ValueError, RuntimeError, ImportError) as exc:
         raise IndexBuildError(f"cannot load the embedding model from {path}: {exc}") from exc

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from digestbot.domain import Item
 from digestbot.parse import parse_document
+from digestbot.sources import NOT_ISSUES
 
 PLACES = (
     "Veloria",
@@ -59,7 +60,7 @@ def sample_items(samples: Path) -> list[Item]:
     """Every item of every bundled sample issue."""
     items: list[Item] = []
     for path in sorted(samples.iterdir()):
-        if path.suffix in (".txt", ".md", ".html"):
+        if path.suffix in (".txt", ".md", ".html") and path.stem.lower() not in NOT_ISSUES:
             issue = parse_document(path.read_bytes(), source=str(path))
             items += [item for _, item in issue.items]
     return items

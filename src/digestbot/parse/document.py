@@ -24,6 +24,12 @@ _HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 _HTML_CONTENT = re.compile(r"<(?:body|p|li|ul|ol|div|article|h[1-6])\b[^>]*>", re.IGNORECASE)
 _MARKDOWN_HEADING = re.compile(r"^#{1,6} \S", re.MULTILINE)
+# A text digest may quote a tag or two mid-sentence ("a fake <div> overlay"); HTML has many, or starts lines
+# with them.
+_HTML_MIN_TAGS = 4
+_HTML_LINE_START = re.compile(
+    r"^\s*<(?:body|p|li|ul|ol|div|article|h[1-6])\b[^>]*>", re.IGNORECASE | re.MULTILINE
+)
 
 
 def parse_document(
@@ -66,11 +72,22 @@ def detect_format(text: str, *, source: str) -> str:
     if suffix in _MARKDOWN_SUFFIXES:
         return "markdown"
     head = text[:4096].lstrip().lower()
-    if head.startswith(("<!doctype", "<html", "<?xml")) or _HTML_CONTENT.search(text[:200_000]):
+    if head.startswith(("<!doctype", "<html", "<?xml", "<")) or _looks_like_html(text[:200_000]):
         return "html"
     if _MARKDOWN_HEADING.search(text[:200_000]):
         return "markdown"
     return "text"
+
+
+def _looks_like_html(text: str) -> bool:
+    if _HTML_LINE_START.search(text):
+        return True
+    tags = 0
+    for _ in _HTML_CONTENT.finditer(text):
+        tags += 1
+        if tags >= _HTML_MIN_TAGS:
+            return True
+    return False
 
 
 def _to_blocks(text: str, kind: str, *, source: str) -> tuple[list[Block], str | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import urllib.parse
 from pathlib import PurePosixPath
@@ -82,12 +83,9 @@ def detect_format(text: str, *, source: str) -> str:
 def _looks_like_html(text: str) -> bool:
     if _HTML_LINE_START.search(text):
         return True
-    tags = 0
-    for _ in _HTML_CONTENT.finditer(text):
-        tags += 1
-        if tags >= _HTML_MIN_TAGS:
-            return True
-    return False
+    # Stop at the fourth tag: a 20 MB page need not be scanned to the end.
+    tags = itertools.islice(_HTML_CONTENT.finditer(text), _HTML_MIN_TAGS)
+    return sum(1 for _ in tags) >= _HTML_MIN_TAGS
 
 
 def _to_blocks(text: str, kind: str, *, source: str) -> tuple[list[Block], str | None]:

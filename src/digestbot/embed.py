@@ -54,7 +54,7 @@ class SentenceTransformerEmbedder:
     # Best-passage cosine above which an item is relevant; calibration figures in digestbot.search.engine.
     relevance_threshold = 0.36
 
-    def __init__(self, model_path: Path | None = None, batch_size: int = 64) -> None:
+    def __init__(self, model_path: Path | None = None, batch_size: int = 8) -> None:
         self.model_path = Path(model_path) if model_path is not None else _packaged_model_path()
         if not any((self.model_path / name).is_file() for name in ("modules.json", "config.json")):
             raise ConfigError(f"model_path: {self.model_path} is not a sentence-transformers model directory")
@@ -95,7 +95,7 @@ def _load_model(path: Path) -> Any:
         from transformers.utils import logging as transformers_logging
 
         # A weight-loading progress bar on every start-up is noise in a service's log and a CLI's output.
-        transformers_logging.disable_progress_bar()
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         return SentenceTransformer(str(path), device="cpu", local_files_only=True)
     except (OSError, ValueError, RuntimeError, ImportError) as exc:
         raise IndexBuildError(f"cannot load the embedding model from {path}: {exc}") from exc

@@ -20,15 +20,15 @@ class VectorCache:
     def _path(self, model: str) -> Path:
         return self.folder / f"vectors-{re.sub(r'[^A-Za-z0-9_.-]+', '_', model)[:80]}.npz"
 
-    def preload(self, archive: Archive, model: str) -> bool:
-        """Put cached vectors into a fresh store before ingest; False when there is no cache yet."""
+    def preload(self, archive: Archive, model: str) -> set[str]:
+        """Put cached vectors into a fresh store before ingest; returns their hashes (none if no cache)."""
         path = self._path(model)
         if not path.is_file():
-            return False
+            return set()
         with np.load(path) as data:
             hashes = [str(h) for h in data["hashes"]]
             archive.put_vectors(model, dict(zip(hashes, data["vectors"], strict=True)))
-        return True
+        return set(hashes)
 
     def save(self, archive: Archive, model: str, hashes: Sequence[str]) -> None:
         """Write the stored vectors of these passage hashes to the cache."""

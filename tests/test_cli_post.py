@@ -1,0 +1,73 @@
+"""`digestbot post [--issue DATE] [--dry-run]` against the Slack emulator."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from digestbot import platforms
+from digestbot.app import build_core
+from digestbot.cli import app
+from digestbot.cli.base import state
+from digestbot.console import samples_dir
+from digestbot.embed import HashingEmbedder
+from digestbot.settings import Settings
+from digestbot.slack.emulator import SlackEmulator
+
+CHANNELS = ["C0SEC0001", "slack:C0SEC0002"]
+
+
+def fast_core(settings: Settings) -> object:
+    core = build_core(
+        settings,
+        embedder=HashingEmbedder(),
+        publishers=lambda chat: platforms.publishers(settings, chat),
+        destinations=platforms.configured_destinations(settings),
+    )
+    for publisher in core.deliverer.publishers.values() if core.deliverer else []:
+        publisher.interval = 0.0  # type: ignore[attr-defined]
+    return core
+
+
+@pytest.fixture
+def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlackEmulator]:
+    with SlackEmulator() as running:
+        monkeypatch.setenv("DIGESTBOT_SLACK_BOT_TOKEN", "xoxb-test")
+        monkeypatch.setenv("DIGESTBOT_SLACK_API_URL", running.api_url)
+        monkeypatch.setenv("DIGESTBOT_CHANNELS", json.dumps(CHANNELS))
+        monkeypatch.setattr(state, "build", fast_core)
+        yield running
+
+
+def run(data: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["--data-dir", str(data), *args])
+    return result.exit_code, result.stdout
+
+
+def test_dry_run_then_post_then_nothing_more(emulator: SlackEmulator, tmp_path: Path) -> None:
+    assert run(tmp_path, "ingest", str(samples_dir()))[0] == 0
+    code, out = run(tmp_path, "post", "--dry-run")
+    assert code == 0
+    assert out.splitlines() == [
+        "2026-01-13 -> slack:C0SEC0001",
+        "2026-01-13 -> slack:C0SEC0002",
+        "2 posts would be made",
+    ]
+    assert emulator.calls_to("chat.postMessage") == []
+    code, out = run(tmp_path, "post")
+    assert code == 0 and out.splitlines()[-1] == "2 posted, 0 found already posted, 0 failed"
+    assert [len(emulator.messages(c)) for c in ("C0SEC0001", "C0SEC0002")] == [1, 1]
+    code, out = run(tmp_path, "post")
+    assert out.splitlines()[-1] == "0 posted, 0 found already posted, 0 failed"
+
+
+def test_post_one_issue_by_hand(emulator: SlackEmulator, tmp_path: Path) -> None:
+    run(tmp_path, "ingest", str(samples_dir()))
+    code, out = run(tmp_path, "post", "--issue", "2025-03-04")
+    assert code == 0 and "2025-03-04 -> slack:C0SEC0001" in out
+    code, _ = run(tmp_path, "post", "--issue", "2031-01-01")
+    assert code == 1

@@ -13,6 +13,7 @@ ADAPTERS = (
     "slack",
     "teams",
     "server.py",
+    "asgi.py",
     "serve.py",
     "scheduler.py",
     "render",

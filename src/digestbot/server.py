@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from digestbot.asgi import read_limited
 from digestbot.settings import Settings
 from digestbot.slack.app import build_slack_app
 from digestbot.slack.handlers import Core
@@ -69,21 +70,6 @@ def slack_endpoint(app: AsyncApp, *, max_bytes: int = MAX_BODY_BYTES) -> Endpoin
         return to_starlette_response(response)
 
     return endpoint
-
-
-async def read_limited(request: Request, max_bytes: int) -> bytes | None:
-    """The request body, or None once it exceeds ``max_bytes`` (declared or actually sent)."""
-    declared = request.headers.get("content-length", "0")
-    if declared.isdigit() and int(declared) > max_bytes:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def well_formed(body: bytes, content_type: str) -> bool:

@@ -10,12 +10,12 @@ import pytest
 from pydantic import SecretStr
 
 from digestbot.app import build_core
+from digestbot.asgi import ServerThread
 from digestbot.core import Digestbot
 from digestbot.embed import HashingEmbedder
 from digestbot.server import build_asgi_app
 from digestbot.settings import Settings
 from digestbot.slack.emulator import SlackEmulator
-from digestbot.slack.testing import ServerThread
 from digestbot.store import ChatState, Database
 from tests.slack.support import BOT_TOKEN, ISSUES, SIGNING_SECRET, FakeCore, SlackDriver
 

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import threading
-import time
 from pathlib import Path
 
-import uvicorn
 from starlette.applications import Starlette
-from starlette.types import ASGIApp
 
 from digestbot.app import build_core
 from digestbot.core import Digestbot
@@ -89,32 +84,3 @@ def hit(issue: Issue, section: int, item: int, score: float = 0.5) -> Hit:
 
 def answer_with(question: str, *hits: Hit) -> Answer:
     return Answer(query=question, text="Here is what the digests said:", hits=hits)
-
-
-class ServerThread:
-    """uvicorn serving an ASGI app on a free loopback port, in a background thread."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.socket.bind(("127.0.0.1", 0))
-        self.port: int = self.socket.getsockname()[1]
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> ServerThread:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.005)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.socket.close()

@@ -9,13 +9,14 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from digestbot.asgi import ServerThread
 from digestbot.core import Digestbot
 from digestbot.settings import Settings
 from digestbot.teams.auth import is_loopback
 from tests.teams import activities as act
 from tests.teams.connector import Connector
 from tests.teams.identity import APP_ID, Identity, cloud_for, fixed_token
-from tests.teams.support import ServerThread, teams_asgi
+from tests.teams.support import teams_asgi
 
 
 def bearer(token: str) -> dict[str, str]:

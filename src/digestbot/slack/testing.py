@@ -9,14 +9,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import socket
-import threading
 import time
 from typing import Any
 from urllib.parse import urlencode
-
-import uvicorn
-from starlette.types import ASGIApp
 
 TEAM = "T0EMU0001"
 APP_ID = "A0DIGEST1"
@@ -92,35 +87,3 @@ def event_callback(event: dict[str, Any], event_id: str) -> bytes:
 
 
 # -- a real server ------------------------------------------------------------------------------------
-
-
-class ServerThread:
-    """uvicorn serving an ASGI app on a free loopback port, in a background thread."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.socket.bind(("127.0.0.1", 0))
-        self.port: int = self.socket.getsockname()[1]
-        config = uvicorn.Config(
-            app, log_level="warning", lifespan="off", limit_concurrency=1000, backlog=2048
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> ServerThread:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.005)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.socket.close()

@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from digestbot.asgi import read_limited
 from digestbot.settings import Settings
 from digestbot.teams.app import TEAMS_PATH, build_teams_app
 from digestbot.teams.auth import admitted
@@ -144,20 +145,6 @@ def parse_object(body: bytes) -> dict[str, Any] | None:
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
-
-
-async def read_limited(request: Request, max_bytes: int) -> bytes | None:
-    """The request body, or None once it exceeds ``max_bytes`` (declared or actually sent)."""
-    declared = request.headers.get("content-length", "0")
-    if declared.isdigit() and int(declared) > max_bytes:
-        return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _status(code: int, message: str) -> Response:

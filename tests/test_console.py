@@ -40,7 +40,8 @@ def test_commands_and_questions(core: Digestbot) -> None:
     load_samples_if_empty(core)
     out = chat(core, "/digest help\n/digest latest\nLeakyBucket2026\n/digest subscribe\nquit\nnever read\n")
     assert HELP_TEXT in out
-    assert "Northwind Risk’s Weekly Security Digest — 13 January 2026" in out
+    assert "Northwind Risk’s Weekly Security Digest — 13 January 2026 (8 items)" in out
+    assert "  Veloria – Drassk Border: 1 item\n" in out
     assert "Weekly Security Digest, 13 Jan 2026 · Cyber / Defense Technology" in out
     assert "subscriptions are for chat channels" in out
     assert "never read" not in out

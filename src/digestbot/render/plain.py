@@ -30,8 +30,8 @@ def issue_text(issue: Issue) -> str:
 
 def issue_overview(issue: Issue) -> str:
     """A short overview: title, date, and sections with item counts."""
-    head = f"{issue.title} — {issue.date:%-d %B %Y} ({sum(len(s.items) for s in issue.sections)} items)"
-    body = [f"  {section.name}: {len(section.items)} items" for section in issue.sections]
+    head = f"{issue.title} — {issue.date:%-d %B %Y} ({_count(sum(len(s.items) for s in issue.sections))})"
+    body = [f"  {section.name}: {_count(len(section.items))}" for section in issue.sections]
     return "\n".join([head, *body])
 
 
@@ -45,3 +45,7 @@ def answer_text(answer: Answer) -> str:
     lines = [answer.text]
     lines += [f"({note})" for note in answer.notes if note not in answer.text]
     return "\n".join(lines)
+
+
+def _count(items: int) -> str:
+    return f"{items} item" if items == 1 else f"{items} items"

@@ -181,12 +181,9 @@ class SlackHandlers:
         return Reply(render.help_message())
 
     def _ask(self, question: str, scope: dt.date | None) -> Answer:
-        # A follow-up is about its thread's issue first; the whole archive if that issue has nothing.
-        if scope is not None:
-            answer = self.core.ask(question, issue_date=scope)
-            if answer.hits:
-                return answer
-        return self.core.ask(question)
+        # A follow-up is about its thread's issue first; the core widens to every issue when that
+        # issue has nothing relevant (and says so in the answer).
+        return self.core.ask(question, issue_date=scope)
 
     async def _converse(
         self, client: AsyncWebClient, event_id: str, place: Place, text: str, scope: dt.date | None

@@ -272,3 +272,19 @@ def test_closing_blurb_after_the_last_item_is_dropped_but_not_inside_the_digest(
         ("Ostmark Arms is a defense company owned by the state.",),
         (),
     ]
+
+
+def test_html_with_every_heading_at_one_level_keeps_the_part() -> None:
+    page = (
+        "<html><body><main><h3>Northwind Risk’s Weekly Security Digest - March 4, 2031</h3>"
+        "<h3>Global Security Matters</h3><h3>International Affairs</h3>"
+        "<ul><li>Veloria recalled its ambassador.<ul><li>Expect a trade dispute.</li></ul></li></ul>"
+        "<h3>Cyber / Defense Technology</h3><ul><li>Kestrel Dynamics was breached.</li></ul>"
+        "</main></body></html>"
+    )
+    issue = parse_document(page.encode(), source="2031-03-04.html")
+    assert [(s.name, s.part, len(s.items)) for s in issue.sections] == [
+        ("International Affairs", "Global Security Matters", 1),
+        ("Cyber / Defense Technology", "Global Security Matters", 1),
+    ]
+    assert issue.sections[0].items[0].analysis == ("Expect a trade dispute.",)

@@ -3,7 +3,7 @@
 Rules (see DESIGN.md, "What digests look like"):
 - a heading directly followed by another heading is a *part*; it applies to the sections after it until the
   next part. With HTML/Markdown heading levels, a part is a heading followed by a deeper one, and a heading
-  at the part's level or above ends the part.
+  at the part's level or above ends the part (when every heading has the same level, levels are ignored).
 - a heading with items directly under it is a *section*. When an issue has only part-level headings, each is a
   section of its own with ``part=None``.
 - headings with no items under them are dropped; items before any heading go to ``UNSECTIONED``.
@@ -15,6 +15,7 @@ Rules (see DESIGN.md, "What digests look like"):
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass, field
 
@@ -128,6 +129,15 @@ def _same_or_higher(head: Block, part: Block) -> bool:
     return head.level is not None and part.level is not None and head.level <= part.level
 
 
+def _meaningful_levels(blocks: list[Block]) -> list[Block]:
+    """The blocks, without heading levels when every heading has the same one: a page that renders part
+    and section headings alike says nothing by its levels, so the plain-text rules decide."""
+    levels = {block.level for block in blocks if block.kind == "heading" and block.level is not None}
+    if len(levels) > 1:
+        return blocks
+    return [dataclasses.replace(block, level=None) if block.level is not None else block for block in blocks]
+
+
 def _looks_wrapped(text: str) -> bool:
     """A long line stopping mid-sentence: hard-wrapped text whose next line continues it."""
     text = tidy(text)
@@ -137,7 +147,7 @@ def _looks_wrapped(text: str) -> bool:
 def build_sections(blocks: list[Block]) -> tuple[Section, ...]:
     """Read the sections of an issue from its body blocks (title block already removed)."""
     builder = _Builder()
-    for block in blocks:
+    for block in _meaningful_levels(blocks):
         builder.feed(block)
     return tuple(
         Section(section.name, tuple(item.freeze() for item in section.items), section.part)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 
 from digestbot.core import Digestbot
@@ -15,8 +14,6 @@ from digestbot.sources import SourceReader
 from digestbot.store import Archive, ChatState, Database, Destination
 from digestbot.store.ledger import Ledger
 from digestbot.store.polling import PollState
-
-log = logging.getLogger(__name__)
 
 PublisherFactory = Callable[[ChatState], Sequence[Publisher]]
 

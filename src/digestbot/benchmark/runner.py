@@ -108,7 +108,7 @@ def _new_issue(core: Digestbot, root: Path, weeks: int, report: Report) -> None:
 
 
 def _latency(core: Digestbot, report: Report) -> None:
-    questions = [f"{q}" for q in QUESTIONS] * 10
+    questions = list(QUESTIONS) * 10
     for question in questions[:20]:
         core.ask(question)
     asks = _timed(lambda q: core.ask(q), questions)

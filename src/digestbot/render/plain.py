@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from digestbot.domain import Answer, Issue, IssueSummary, citation
+from digestbot.domain import Answer, Issue, IssueSummary
 
 
 def summary_line(summary: IssueSummary) -> str:
@@ -33,11 +33,6 @@ def issue_overview(issue: Issue) -> str:
     head = f"{issue.title} — {issue.date:%-d %B %Y} ({_count(sum(len(s.items) for s in issue.sections))})"
     body = [f"  {section.name}: {_count(len(section.items))}" for section in issue.sections]
     return "\n".join([head, *body])
-
-
-def cite(issue: Issue, section: str) -> str:
-    """The citation of an item of this issue."""
-    return citation(issue.title, issue.date, section)
 
 
 def answer_text(answer: Answer) -> str:

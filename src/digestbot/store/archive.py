@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from digestbot.domain import Issue, IssueSummary, Item, Section, content_hash
 from digestbot.store.db import Database
@@ -189,8 +189,3 @@ def _stored(item: ItemRow, issue: IssueRow) -> StoredItem:
         analysis=tuple(item.analysis),
         content_hash=item.content_hash,
     )
-
-
-def session_count(session: Session) -> int:
-    """Number of issues (used by health checks)."""
-    return int(session.scalar(select(func.count(IssueRow.id))) or 0)

@@ -118,21 +118,16 @@ class Digestbot:
         return IngestResult(source=document.source, date=issue.date, outcome=outcome)
 
     def poll(self, sources: Sequence[SourceConfig]) -> IngestReport:
-        """Ingest what is new in the configured sources; a broken source is reported, the others go on."""
+        """Ingest what is new in the configured sources; a broken source or document is reported in the
+        result (the caller logs it), and the others go on."""
         if self.poller is None:
             raise DigestbotError("source polling is not configured")
         report = IngestReport()
         for polled in self.poller.poll(sources):
-            if isinstance(polled, DigestbotError):
-                report.results.append(
-                    IngestResult(source=getattr(polled, "source", None) or "", error=str(polled))
-                )
-                continue
-            result = self._ingest_one(polled.document, date=None, url=None)
-            if result.error is None:
+            found = polled if isinstance(polled, DigestbotError) else polled.document
+            result = self._ingest_one(found, date=None, url=None)
+            if result.error is None and not isinstance(polled, DigestbotError):
                 self.poller.mark_ingested(polled)
-            else:
-                log.warning("not ingested: %s", result.error)
             report.results.append(result)
         if report.changed:
             self.engine.refresh()

@@ -43,7 +43,6 @@ class SourcePoller:
             try:
                 yield from self._poll_one(source)
             except DigestbotError as exc:
-                log.warning("source %s skipped this cycle: %s", source.location, exc)
                 yield exc
 
     def mark_ingested(self, polled: Polled) -> None:

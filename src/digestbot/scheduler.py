@@ -37,7 +37,7 @@ def run_cycle(core: Digestbot, settings: Settings) -> None:
         if settings.sources:
             report = core.poll(settings.sources)
             for failure in report.failed:
-                log.warning("source problem: %s", failure.error)
+                log.warning("not ingested, tried again next cycle: %s", failure.error)
         delivered = core.deliver_new()
         log.info(
             "cycle done: %d posted, %d reconciled, %d failed",

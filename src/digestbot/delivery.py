@@ -120,15 +120,17 @@ class Deliverer:
         if issue_date is not None and self.archive.get_issue(issue_date) is None:
             raise NotFoundError(f"no issue dated {issue_date.isoformat()} to post")
         report = DeliveryReport()
+        issues: dict[dt.date, Issue | None] = {}  # each issue loaded once, however many destinations
         for post in self.plan(issue_date):
-            self._deliver_one(post, report)
+            if post.issue_date not in issues:
+                issues[post.issue_date] = self.archive.get_issue(post.issue_date)
+            issue = issues[post.issue_date]
+            if issue is not None:
+                self._deliver_one(post, issue, report)
         return report
 
-    def _deliver_one(self, post: PlannedPost, report: DeliveryReport) -> None:
+    def _deliver_one(self, post: PlannedPost, issue: Issue, report: DeliveryReport) -> None:
         dest, publisher = post.dest, self.publishers[post.dest.platform]
-        issue = self.archive.get_issue(post.issue_date)
-        if issue is None:
-            return
         claim = self.ledger.claim(post.issue_date, dest.platform, dest.channel_id)
         if claim is Claim.DONE:
             report.skipped.append(post)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from digestbot.store.db import Database
@@ -111,13 +111,13 @@ class ChatState:
         return True
 
 
-def _subscription(platform: str, channel_id: str):  # type: ignore[no-untyped-def]
+def _subscription(platform: str, channel_id: str) -> Select[SubscriptionRow]:
     return select(SubscriptionRow).where(
         SubscriptionRow.platform == platform, SubscriptionRow.channel_id == channel_id
     )
 
 
-def _thread(platform: str, channel_id: str, thread_id: str):  # type: ignore[no-untyped-def]
+def _thread(platform: str, channel_id: str, thread_id: str) -> Select[ThreadRow]:
     return select(ThreadRow).where(
         ThreadRow.platform == platform, ThreadRow.channel_id == channel_id, ThreadRow.thread_id == thread_id
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from digestbot.store.db import Database
@@ -88,7 +88,7 @@ class Ledger:
             )
 
 
-def _row(issue_date: dt.date, platform: str, channel_id: str):  # type: ignore[no-untyped-def]
+def _row(issue_date: dt.date, platform: str, channel_id: str) -> Select[DeliveryRow]:
     return (
         select(DeliveryRow)
         .join(IssueRow, DeliveryRow.issue_id == IssueRow.id)

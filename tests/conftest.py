@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.http_support import StaticSite, serve_site
+
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -31,3 +33,10 @@ def seeds_dir() -> Path:
     if not SEEDS.is_dir():
         pytest.skip(f"real seed digests not available at {SEEDS} (they live beside the repo in shared/)")
     return SEEDS
+
+
+@pytest.fixture
+def site() -> Iterator[StaticSite]:
+    """A static site (pages and feeds) on a free loopback port, stopped after the test."""
+    with serve_site(StaticSite()) as running:
+        yield running

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,15 +56,37 @@ def _handler(site: StaticSite) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def serve_site(site: StaticSite) -> Iterator[StaticSite]:
-    """Serve the site on a free loopback port for the duration of the block."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    site.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+def http_server(handler: type[BaseHTTPRequestHandler], *, poll_interval: float = 0.5) -> Iterator[str]:
+    """Run a stdlib HTTP handler on a free loopback port in a thread; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": poll_interval}, daemon=True
+    )
     thread.start()
     try:
-        yield site
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@contextmanager
+def serve_site(site: StaticSite) -> Iterator[StaticSite]:
+    """Serve the site on a free loopback port for the duration of the block."""
+    with http_server(_handler(site)) as base_url:
+        site.base_url = base_url
+        yield site
+
+
+def rss(items: Iterable[tuple[str, str, str]], pub_date: str | None = None) -> bytes:
+    """An RSS 2.0 feed of (title, link, HTML body) items, each identified by its link."""
+    stamp = f"<pubDate>{pub_date}</pubDate>" if pub_date else ""
+    entries = "".join(
+        f"<item><title>{title}</title><link>{link}</link><guid>{link}</guid>{stamp}"
+        f"<description><![CDATA[{body}]]></description></item>"
+        for title, link, body in items
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{entries}</channel></rss>'.encode()
+    )

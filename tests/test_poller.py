@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,30 +12,13 @@ from digestbot.settings import SourceConfig
 from digestbot.sources import SourceReader
 from digestbot.store import Database
 from digestbot.store.polling import PollState
-from tests.http_support import Route, StaticSite, serve_site
+from tests.http_support import Route, StaticSite, rss
 
 BODY = (
     "<h2>Cyber</h2><ul>"
     + "<li>Kestrel Dynamics reported an intrusion at its Orlek plant.</li>" * 40
     + "</ul>"
 )
-
-
-def rss(entries: list[tuple[str, str]], pub_date: str) -> bytes:
-    items = "".join(
-        f"<item><title>{title}</title><link>{link}</link><guid>{link}</guid><pubDate>{pub_date}</pubDate>"
-        f"<description><![CDATA[{BODY}]]></description></item>"
-        for title, link in entries
-    )
-    return (
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
-    )
-
-
-@pytest.fixture
-def site() -> Iterator[StaticSite]:
-    with serve_site(StaticSite()) as running:
-        yield running
 
 
 @pytest.fixture
@@ -55,12 +37,15 @@ def take(poller: SourcePoller, *locations: str) -> list[Polled | DigestbotError]
 def test_feed_entries_are_new_once_even_when_timestamps_change(
     site: StaticSite, poller: SourcePoller
 ) -> None:
-    entries = [("Digest - March 4, 2031", site.url("/a")), ("Digest - March 11, 2031", site.url("/b"))]
+    entries = [
+        ("Digest - March 4, 2031", site.url("/a"), BODY),
+        ("Digest - March 11, 2031", site.url("/b"), BODY),
+    ]
     site.routes["/feed"] = Route(rss(entries, "Tue, 04 Mar 2031 09:00:00 GMT"), "application/rss+xml")
     assert len(take(poller, site.url("/feed"))) == 2
     site.routes["/feed"] = Route(rss(entries, "Wed, 05 Mar 2031 10:30:00 GMT"), "application/rss+xml")
     assert take(poller, site.url("/feed")) == []
-    entries.append(("Digest - March 18, 2031", site.url("/c")))
+    entries.append(("Digest - March 18, 2031", site.url("/c"), BODY))
     site.routes["/feed"] = Route(rss(entries, "Wed, 05 Mar 2031 10:30:00 GMT"), "application/rss+xml")
     [new] = take(poller, site.url("/feed"))
     assert isinstance(new, Polled) and new.doc_id == site.url("/c")

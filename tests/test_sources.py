@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from digestbot.errors import DigestbotError, ParseError, SourceError
 from digestbot.sources import Document, SourceReader
-from tests.http_support import Route, StaticSite, serve_site
+from tests.http_support import Route, StaticSite, rss
 
 PAGE = (
     b"<html><body><article><h1>Digest - March 4, 2031</h1><ul><li>An item.</li></ul></article></body></html>"
 )
 LONG_ENTRY = "<h2>Cyber</h2><ul>" + "<li>A long enough item about Kestrel Dynamics.</li>" * 60 + "</ul>"
-
-
-def feed(entries: list[tuple[str, str, str]]) -> bytes:
-    items = "".join(
-        f"<item><title>{title}</title><link>{link}</link><guid>{link}</guid>"
-        f"<description><![CDATA[{body}]]></description></item>"
-        for title, link, body in entries
-    )
-    return (
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
-    )
-
-
-@pytest.fixture
-def site() -> Iterator[StaticSite]:
-    with serve_site(StaticSite()) as running:
-        yield running
 
 
 def documents(reader: SourceReader, *locations: str) -> list[Document | DigestbotError]:
@@ -73,7 +53,7 @@ def test_page_is_fetched_with_a_truthful_user_agent(site: StaticSite) -> None:
 def test_feed_entries_inline_or_followed(site: StaticSite) -> None:
     site.routes["/teaser"] = Route(PAGE)
     site.routes["/feed.xml"] = Route(
-        feed(
+        rss(
             [
                 ("Digest - March 11, 2031", site.url("/full"), LONG_ENTRY),
                 ("Short", site.url("/teaser"), "Read more"),

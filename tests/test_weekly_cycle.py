@@ -16,7 +16,7 @@ from digestbot.embed import HashingEmbedder
 from digestbot.scheduler import run_cycle
 from digestbot.settings import Settings, SourceConfig
 from digestbot.slack.emulator import SlackEmulator
-from tests.http_support import Route, StaticSite, serve_site
+from tests.http_support import Route, StaticSite, rss, serve_site
 
 CHANNELS = ["C0SEC0001", "C0SEC0002", "C0SEC0003"]
 
@@ -35,15 +35,20 @@ Atmosphere of Protest
 """
 
 
-def rss(entries: list[tuple[str, str]], stamp: str) -> bytes:
-    body = "".join(
-        f"<item><title>Northwind Risk’s Weekly Security Digest - {when}</title><link>{link}</link>"
-        f"<guid>{link}</guid><pubDate>{stamp}</pubDate><description><![CDATA[<h2>Global Security Matters</h2>"
-        f"<h3>Cyber / Defense Technology</h3><ul><li>{'The Orlek grid operator reported a ' * 40}"
-        f"wiper attack on {when}.</li></ul>]]></description></item>"
-        for when, link in entries
+def feed(entries: list[tuple[str, str]], stamp: str) -> bytes:
+    """A feed whose entries carry whole issues (dated ``when``), so no page needs fetching."""
+    return rss(
+        (
+            (
+                f"Northwind Risk’s Weekly Security Digest - {when}",
+                link,
+                "<h2>Global Security Matters</h2><h3>Cyber / Defense Technology</h3>"
+                f"<ul><li>{'The Orlek grid operator reported a ' * 40}wiper attack on {when}.</li></ul>",
+            )
+            for when, link in entries
+        ),
+        stamp,
     )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>n</title>{body}</channel></rss>'.encode()
 
 
 class Cycle:
@@ -86,7 +91,7 @@ class Cycle:
 @pytest.fixture
 def cycle(tmp_path: Path) -> Iterator[Cycle]:
     with SlackEmulator() as emulator, serve_site(StaticSite()) as site:
-        site.routes["/feed"] = Route(rss([], "Tue, 04 Mar 2031 09:00:00 GMT"), "application/rss+xml")
+        site.routes["/feed"] = Route(feed([], "Tue, 04 Mar 2031 09:00:00 GMT"), "application/rss+xml")
         yield Cycle(emulator, site, tmp_path)
 
 
@@ -111,16 +116,16 @@ def test_feed_with_edited_timestamps_posts_nothing_new(
 ) -> None:
     entries = [("March 4, 2031", cycle.site.url("/a")), ("March 11, 2031", cycle.site.url("/b"))]
     routes = cycle.site.routes
-    routes["/feed"] = Route(rss(entries, "Tue, 11 Mar 2031 09:00:00 GMT"), "application/rss+xml")
+    routes["/feed"] = Route(feed(entries, "Tue, 11 Mar 2031 09:00:00 GMT"), "application/rss+xml")
     with caplog.at_level(logging.WARNING):
         cycle.run()
     assert cycle.tops(CHANNELS[0]) == ["digestbot-issue-2031-03-11"]  # first run: the latest only
     assert "unreachable-feed" in caplog.text  # logged, and the other sources delivered
-    routes["/feed"] = Route(rss(entries, "Wed, 12 Mar 2031 17:45:00 GMT"), "application/rss+xml")
+    routes["/feed"] = Route(feed(entries, "Wed, 12 Mar 2031 17:45:00 GMT"), "application/rss+xml")
     cycle.run()
     assert cycle.tops(CHANNELS[0]) == ["digestbot-issue-2031-03-11"]
     entries.append(("March 18, 2031", cycle.site.url("/c")))
-    routes["/feed"] = Route(rss(entries, "Wed, 19 Mar 2031 08:00:00 GMT"), "application/rss+xml")
+    routes["/feed"] = Route(feed(entries, "Wed, 19 Mar 2031 08:00:00 GMT"), "application/rss+xml")
     cycle.run()
     for channel in CHANNELS:
         assert cycle.tops(channel) == ["digestbot-issue-2031-03-11", "digestbot-issue-2031-03-18"]

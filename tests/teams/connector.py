@@ -13,10 +13,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote
 
+from tests.http_support import http_server
 from tests.teams.identity import Identity
 
 Answer = tuple[int, dict[str, Any], dict[str, str]]
@@ -97,13 +98,6 @@ def _handler(connector: Connector) -> type[BaseHTTPRequestHandler]:
 def serve_connector(identity: Identity) -> Iterator[Connector]:
     """Run the fake connector on a free loopback port for the duration of the block."""
     connector = Connector(identity)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(connector))
-    connector.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    try:
+    with http_server(_handler(connector), poll_interval=0.02) as base_url:
+        connector.base_url = base_url
         yield connector
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

@@ -12,7 +12,9 @@ from pathlib import Path
 from digestbot.domain import Issue, Item, Section
 from digestbot.embed import Embedder, HashingEmbedder, SentenceTransformerEmbedder
 from digestbot.search import SearchEngine
+from digestbot.search.relevance import RelevancePolicy
 from digestbot.store import Archive, Database
+from tests.fakes import FAKE_POLICY
 
 TITLE = "Acme Corp’s Weekly Security Digest"
 INTL, GAZA, CYBER, PROTESTS = (
@@ -126,9 +128,12 @@ def new_archive(tmp_path: Path, issues: list[Issue] | None = None) -> Archive:
 def new_engine(
     tmp_path: Path, embedder: Embedder | None = None, issues: list[Issue] | None = None
 ) -> SearchEngine:
-    """A search engine over a fresh archive, with the hashing fake unless told otherwise."""
+    """A search engine over a fresh archive, with the hashing fake unless told otherwise (each with the
+    relevance policy calibrated for it)."""
     archive = new_archive(tmp_path, issues)
-    return SearchEngine(archive, embedder or HashingEmbedder(), tmp_path / "index")
+    if embedder is None:
+        return SearchEngine(archive, HashingEmbedder(), tmp_path / "index", FAKE_POLICY)
+    return SearchEngine(archive, embedder, tmp_path / "index", RelevancePolicy())
 
 
 @lru_cache(maxsize=1)

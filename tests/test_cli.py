@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
-from digestbot.app import build_core
-from digestbot.cli import app
-from digestbot.cli.base import state
+from digestbot.cli import build_cli
 from digestbot.console import samples_dir
-from digestbot.embed import HashingEmbedder
+from tests.fakes import fake_core
 
 SEED_SECTIONS = {
     "2024-07-02": ["International Affairs", "Israel – Gaza", "Cyber / Defense Technology"],
@@ -27,10 +23,7 @@ SEED_SECTIONS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(state, "build", lambda settings: build_core(settings, embedder=HashingEmbedder()))
-    yield
+app = build_cli(fake_core)  # the real command line over a core on the hashing embedder
 
 
 def run(*args: str, data: Path, stdin: str | None = None) -> tuple[int, str, str]:

@@ -10,27 +10,23 @@ import pytest
 from typer.testing import CliRunner
 
 from digestbot import platforms
-from digestbot.app import build_core
-from digestbot.cli import app
-from digestbot.cli.base import state
+from digestbot.cli import build_cli
 from digestbot.console import samples_dir
-from digestbot.embed import HashingEmbedder
+from digestbot.core import Digestbot
 from digestbot.settings import Settings
 from digestbot.slack.emulator import SlackEmulator
+from tests.fakes import fake_core
 
 CHANNELS = ["C0SEC0001", "slack:C0SEC0002"]
 
 
-def fast_core(settings: Settings) -> object:
-    core = build_core(
-        settings,
-        embedder=HashingEmbedder(),
-        publishers=lambda chat: platforms.publishers(settings, chat),
-        destinations=platforms.configured_destinations(settings),
-    )
-    for publisher in core.deliverer.publishers.values() if core.deliverer else []:
+def fast_core(settings: Settings) -> Digestbot:
+    """The production wiring on the hashing embedder, with Slack's pacing off."""
+    publishers = platforms.publishers(settings)
+    for publisher in publishers:
         publisher.interval = 0.0  # type: ignore[attr-defined]
-    return core
+    destinations = platforms.configured_destinations(settings)
+    return fake_core(settings, publishers=publishers, destinations=destinations)
 
 
 @pytest.fixture
@@ -39,12 +35,11 @@ def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlackEmulator]:
         monkeypatch.setenv("DIGESTBOT_SLACK_BOT_TOKEN", "xoxb-test")
         monkeypatch.setenv("DIGESTBOT_SLACK_API_URL", running.api_url)
         monkeypatch.setenv("DIGESTBOT_CHANNELS", json.dumps(CHANNELS))
-        monkeypatch.setattr(state, "build", fast_core)
         yield running
 
 
 def run(data: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["--data-dir", str(data), *args])
+    result = CliRunner().invoke(build_cli(fast_core), ["--data-dir", str(data), *args])
     return result.exit_code, result.stdout
 
 

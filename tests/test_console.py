@@ -10,27 +10,28 @@ from pathlib import Path
 
 import pytest
 
-from digestbot.app import build_core
-from digestbot.commands import HELP_TEXT
+from digestbot.app import build_conversations
 from digestbot.console import ConsoleChat, load_samples_if_empty
 from digestbot.core import Digestbot
-from digestbot.embed import HashingEmbedder
+from digestbot.render.plain import help_text
 from digestbot.settings import load_settings
+from digestbot.store import Destination
+from tests.fakes import fake_core
 
 
 @pytest.fixture
 def core(tmp_path: Path) -> Digestbot:
-    return build_core(load_settings(data_dir=tmp_path), embedder=HashingEmbedder())
+    return fake_core(load_settings(data_dir=tmp_path))
 
 
 def chat(core: Digestbot, lines: str) -> str:
     out = io.StringIO()
-    ConsoleChat(core, io.StringIO(lines), out, interactive=False).run()
+    ConsoleChat(build_conversations(core), io.StringIO(lines), out, interactive=False).run()
     return out.getvalue()
 
 
 def test_empty_archive_then_samples(core: Digestbot) -> None:
-    assert "The archive is empty." in chat(core, "/digest latest\n")
+    assert "The archive is empty: no issue has been ingested yet." in chat(core, "/digest latest\n")
     assert load_samples_if_empty(core) is True
     assert load_samples_if_empty(core) is False
     assert len(core.issues()) == 8
@@ -38,13 +39,29 @@ def test_empty_archive_then_samples(core: Digestbot) -> None:
 
 def test_commands_and_questions(core: Digestbot) -> None:
     load_samples_if_empty(core)
-    out = chat(core, "/digest help\n/digest latest\nLeakyBucket2026\n/digest subscribe\nquit\nnever read\n")
-    assert HELP_TEXT in out
+    script = [
+        "/digest help", "/digest latest", "LeakyBucket2026", "more 1", "more 9",
+        "/digest subscribe", "status", "quit", "never read",
+    ]  # fmt: skip
+    out = chat(core, "\n".join(script) + "\n")
+    assert help_text() in out
     assert "Northwind Risk’s Weekly Security Digest — 13 January 2026 (8 items)" in out
     assert "  Veloria – Drassk Border: 1 item\n" in out
-    assert "Weekly Security Digest, 13 Jan 2026 · Cyber / Defense Technology" in out
-    assert "subscriptions are for chat channels" in out
+    assert "1. " in out and "Weekly Security Digest, 13 Jan 2026 · Cyber / Defense Technology" in out
+    assert "The last answer has 1 item: more 1 to more 1." in out
+    assert "Subscribed: new issues of the digest will be posted in this console." in out
+    assert "This console is subscribed" in out
+    assert core.chat.destinations("console") == [Destination("console", "console")]
     assert "never read" not in out
+
+
+def test_more_shows_the_item_in_full_with_its_analysis(core: Digestbot) -> None:
+    load_samples_if_empty(core)
+    answer = core.ask("LeakyBucket2026")
+    [hit] = answer.hits
+    out = chat(core, "LeakyBucket2026\nmore 1\n")
+    assert hit.analysis and all(line in out for line in hit.analysis)
+    assert "more 1" in chat(core, "more 1\n")  # no answer yet: says how to use it
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from digestbot.domain import citation, short_title
+from digestbot.render.words import citation, short_title
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from tests.search_support import real_embedder
 def test_hashing_embedder_is_deterministic_and_normalised() -> None:
     first = HashingEmbedder().encode(["Ransomware hit hospitals", "Farmers protest fuel taxes"])
     again = HashingEmbedder().encode(["Ransomware hit hospitals", "Farmers protest fuel taxes"])
-    assert first.dtype == np.float32 and first.shape == (2, 384)
+    assert first.dtype == np.float32 and first.shape == (2, 1024)
     assert np.array_equal(first, again)
     assert np.allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-5)
 

@@ -13,6 +13,7 @@ import pytest
 from digestbot.app import build_core
 from digestbot.console import samples_dir
 from digestbot.evaluate import evaluate
+from digestbot.render.plain import answer_text
 from digestbot.settings import load_settings
 
 QUESTIONS = Path(__file__).parent / "eval" / "questions.jsonl"
@@ -44,4 +45,4 @@ def test_done_when_queries_over_the_seeds(tmp_path: Path, seeds_dir: Path) -> No
     )
     france = core.ask("what did the July 2 issue say about France?")
     assert france.hits and {hit.date.isoformat() for hit in france.hits} == {"2024-07-02"}
-    assert "Weekly Security Digest, 2 Jul 2024 · International Affairs" in france.text
+    assert "Weekly Security Digest, 2 Jul 2024 · International Affairs" in answer_text(france)

@@ -13,6 +13,7 @@ import pytest
 from digestbot.domain import Issue, Item, Section
 from digestbot.embed import HashingEmbedder
 from digestbot.search import SearchEngine
+from tests.fakes import FAKE_POLICY
 from tests.search_support import CYBER, NEW_ISSUE, TITLE, new_archive, new_engine
 
 
@@ -27,10 +28,10 @@ def test_a_missing_index_is_built_and_then_loaded(tmp_path: Path, caplog: pytest
     assert status.startswith("index rebuilt (missing)")
     assert "rebuilding" in caplog.text
     manifest = _manifest(engine)
-    assert manifest["model"] == "hashing-v1-384" and manifest["dim"] == 384 and manifest["items"] == 15
+    assert manifest["model"] == "hashing-v1-1024" and manifest["dim"] == 1024 and manifest["items"] == 15
     assert manifest["fingerprint"] == engine.archive.fingerprint()
 
-    again = SearchEngine(engine.archive, HashingEmbedder(), engine.index_dir)
+    again = SearchEngine(engine.archive, HashingEmbedder(), engine.index_dir, FAKE_POLICY)
     assert again.ensure_index().startswith("index loaded: 15 items")
 
 
@@ -38,7 +39,7 @@ def test_a_stale_index_is_rebuilt(tmp_path: Path) -> None:
     engine = new_engine(tmp_path)
     engine.ensure_index()
     engine.archive.save_issue(NEW_ISSUE, source="test")
-    status = SearchEngine(engine.archive, HashingEmbedder(), engine.index_dir).ensure_index()
+    status = SearchEngine(engine.archive, HashingEmbedder(), engine.index_dir, FAKE_POLICY).ensure_index()
     assert "rebuilt (stale" in status and "17 items" in status
 
 
@@ -47,7 +48,7 @@ def test_a_corrupt_index_is_rebuilt_not_fatal(tmp_path: Path, victim: str) -> No
     engine = new_engine(tmp_path)
     engine.ensure_index()
     (engine.index_dir / victim).write_bytes(b"not an index")
-    fresh = SearchEngine(engine.archive, HashingEmbedder(), engine.index_dir)
+    fresh = SearchEngine(engine.archive, HashingEmbedder(), engine.index_dir, FAKE_POLICY)
     assert "rebuilt (corrupt" in fresh.ensure_index()
     assert fresh.search("NightLantern2024").hits[0].text.startswith("Researchers disclosed NightLantern2024")
 
@@ -59,15 +60,16 @@ def test_a_manifest_whose_count_disagrees_is_corrupt(tmp_path: Path) -> None:
     manifest["count"] = 3
     (engine.index_dir / "manifest.json").write_text(json.dumps(manifest))
     assert (
-        "rebuilt (corrupt" in SearchEngine(engine.archive, HashingEmbedder(), engine.index_dir).ensure_index()
+        "rebuilt (corrupt"
+        in SearchEngine(engine.archive, HashingEmbedder(), engine.index_dir, FAKE_POLICY).ensure_index()
     )
 
 
 def test_an_index_of_another_model_is_rebuilt(tmp_path: Path) -> None:
     engine = new_engine(tmp_path)
     engine.ensure_index()
-    other = SearchEngine(engine.archive, HashingEmbedder(dim=128), engine.index_dir)
-    assert "built for model hashing-v1-384 (384-d), running hashing-v1-128 (128-d)" in other.ensure_index()
+    other = SearchEngine(engine.archive, HashingEmbedder(dim=128), engine.index_dir, FAKE_POLICY)
+    assert "built for model hashing-v1-1024 (1024-d), running hashing-v1-128 (128-d)" in other.ensure_index()
     assert _manifest(other)["dim"] == 128
 
 
@@ -75,7 +77,7 @@ def test_reindex_never_re_embeds(tmp_path: Path) -> None:
     engine = new_engine(tmp_path)
     engine.ensure_index()
     counting = HashingEmbedder()
-    status = SearchEngine(engine.archive, counting, engine.index_dir).reindex()
+    status = SearchEngine(engine.archive, counting, engine.index_dir, FAKE_POLICY).reindex()
     assert counting.texts_encoded == 0
     passages = engine.snapshot().vectors.index.ntotal
     assert f"{passages} passages (0 reused, {passages} stored, 0 embedded)" in status
@@ -83,7 +85,7 @@ def test_reindex_never_re_embeds(tmp_path: Path) -> None:
 
 def test_refresh_embeds_only_the_new_issue(tmp_path: Path) -> None:
     counting = HashingEmbedder()
-    engine = SearchEngine(new_archive(tmp_path), counting, tmp_path / "index")
+    engine = SearchEngine(new_archive(tmp_path), counting, tmp_path / "index", FAKE_POLICY)
     engine.ensure_index()
     before = counting.texts_encoded
     engine.archive.save_issue(NEW_ISSUE, source="test")
@@ -92,7 +94,7 @@ def test_refresh_embeds_only_the_new_issue(tmp_path: Path) -> None:
     assert engine.search("Quillfeather worm").hits[0].date == date(2024, 7, 16)
     assert _manifest(engine)["fingerprint"] == engine.archive.fingerprint()
     assert (
-        SearchEngine(engine.archive, HashingEmbedder(), engine.index_dir)
+        SearchEngine(engine.archive, HashingEmbedder(), engine.index_dir, FAKE_POLICY)
         .ensure_index()
         .startswith("index loaded")
     )
@@ -100,7 +102,7 @@ def test_refresh_embeds_only_the_new_issue(tmp_path: Path) -> None:
 
 def test_refresh_with_nothing_new_does_nothing(tmp_path: Path) -> None:
     counting = HashingEmbedder()
-    engine = SearchEngine(new_archive(tmp_path), counting, tmp_path / "index")
+    engine = SearchEngine(new_archive(tmp_path), counting, tmp_path / "index", FAKE_POLICY)
     engine.ensure_index()
     built = (engine.index_dir / "manifest.json").stat().st_mtime_ns
     engine.refresh()
@@ -158,14 +160,14 @@ def test_refresh_with_an_older_issue_keeps_archive_order(tmp_path: Path) -> None
     result = engine.search("Quillfeather in June 2024")
     assert result.hits[0].date == date(2024, 6, 11)
     assert {hit.date.month for hit in result.hits} == {6}
-    reloaded = SearchEngine(engine.archive, HashingEmbedder(), engine.index_dir)
+    reloaded = SearchEngine(engine.archive, HashingEmbedder(), engine.index_dir, FAKE_POLICY)
     assert reloaded.ensure_index().startswith("index loaded")  # same passages in the same order
 
 
 def test_an_unwritable_index_dir_still_serves(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     blocker = tmp_path / "blocked"
     blocker.write_text("a file where the index folder should be")
-    engine = SearchEngine(new_archive(tmp_path), HashingEmbedder(), blocker / "index")
+    engine = SearchEngine(new_archive(tmp_path), HashingEmbedder(), blocker / "index", FAKE_POLICY)
     assert "rebuilt" in engine.ensure_index()
     assert "could not save the search index" in caplog.text
     assert engine.search("NightLantern2024").relevant

@@ -9,7 +9,7 @@ import pytest
 
 from digestbot.search import SearchEngine, SearchError
 from digestbot.search.ranking import RRF_K, SECTION_BOOST, fuse
-from tests.search_support import CYBER, PROTESTS, new_engine
+from tests.search_support import CYBER, JUL2, PROTESTS, new_engine
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_a_rare_term_ranks_first(engine: SearchEngine) -> None:
 def test_a_date_filter_returns_only_that_issue(engine: SearchEngine) -> None:
     result = engine.search("what did the July 2 issue say about elections", k=10)
     assert {hit.date for hit in result.hits} == {date(2024, 7, 2)}
-    assert result.filters == ["the 2 Jul 2024 issue"]
+    assert result.scope is not None and (result.scope.start, result.scope.end) == (JUL2, JUL2)
     assert result.query == "what did say about elections"
     assert "Marenne" in result.hits[0].text
 
@@ -55,7 +55,10 @@ def test_a_date_filter_returns_only_that_issue(engine: SearchEngine) -> None:
 def test_a_period_with_no_issues_says_so(engine: SearchEngine) -> None:
     result = engine.search("Iran in March 2019")
     assert result.hits == [] and not result.relevant
-    assert result.filters == ["issues from March 2019", "no issues in that period"]
+    assert result.scope is not None and (result.scope.start, result.scope.end) == (
+        date(2019, 3, 1),
+        date(2019, 3, 31),
+    )
 
 
 def test_a_question_naming_only_a_period_lists_that_issue(engine: SearchEngine) -> None:
@@ -74,13 +77,13 @@ def test_a_section_word_favours_that_section(engine: SearchEngine) -> None:
 def test_a_thread_is_scoped_to_its_issue_first(engine: SearchEngine) -> None:
     result = engine.search("ransomware hospitals", issue_date=date(2024, 7, 2))
     assert result.relevant and {hit.date for hit in result.hits} == {date(2024, 7, 2)}
-    assert result.filters == ["the 2 Jul 2024 issue"]
+    assert result.widened_from is None
 
 
 def test_a_thread_question_its_issue_cannot_answer_searches_everywhere(engine: SearchEngine) -> None:
     result = engine.search("Hydraweb botnet routers", issue_date=date(2024, 7, 2))
     assert result.hits[0].date == date(2023, 11, 14)
-    assert result.filters == ["nothing relevant in the 2 Jul 2024 issue; searched every issue"]
+    assert result.widened_from == date(2024, 7, 2)
 
 
 def test_an_explicit_date_beats_the_thread_issue(engine: SearchEngine) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from digestbot.answers import ask
+from digestbot.render.plain import answer_text
 from digestbot.search import SearchEngine
 from tests.search_support import NEW_ISSUE, new_engine, real_embedder
 
@@ -66,10 +67,11 @@ def test_a_fact_only_in_the_fourth_analysis_paragraph_is_found(engine: SearchEng
     )
 
 
-def test_the_answer_quotes_the_analysis_sentence_that_matched(engine: SearchEngine) -> None:
-    first = ask(engine, "who will pay more for heating oil?").text.splitlines()[1]
-    assert first.startswith("• Patrol boats from two neighbouring navies collided")
-    assert " … Underwriters in Lisbon raised war-risk insurance premiums" in first
+def test_the_answer_leads_with_the_analysis_sentence_that_matched(engine: SearchEngine) -> None:
+    answer = ask(engine, "who will pay more for heating oil?")
+    assert answer.lead is not None
+    assert answer.lead.text.startswith("Underwriters in Lisbon raised war-risk insurance premiums")
+    assert answer.items[0].line.startswith("Patrol boats from two neighbouring navies collided")
 
 
 def test_passages_beat_one_truncated_vector_per_item(engine: SearchEngine) -> None:
@@ -90,15 +92,16 @@ def test_passages_beat_one_truncated_vector_per_item(engine: SearchEngine) -> No
 )
 def test_nonsense_is_not_relevant(engine: SearchEngine, question: str) -> None:
     assert not engine.search(question).relevant
-    assert ask(engine, question).text.startswith("I found nothing in the digests about")
+    assert answer_text(ask(engine, question)).startswith("I found nothing in the digests about")
 
 
 def test_an_answer_cites_its_items(engine: SearchEngine) -> None:
     answer = ask(engine, "what happened with ransomware at hospitals?")
-    assert "• A ransomware gang called Glasswing" in answer.text
-    assert "— Weekly Security Digest, 2 Jul 2024 · Cyber / Defense Technology" in answer.text
+    text = answer_text(answer)
+    assert "• A ransomware gang called Glasswing" in text
+    assert "— Weekly Security Digest, 2 Jul 2024 · Cyber / Defense Technology" in text
     for hit in answer.hits:
-        assert f"{hit.date.day} {hit.date:%b %Y} · {hit.section}" in answer.text
+        assert f"{hit.date.day} {hit.date:%b %Y} · {hit.section}" in text
 
 
 def test_a_new_issue_is_searchable_after_refresh(tmp_path: Path) -> None:

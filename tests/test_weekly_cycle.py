@@ -10,12 +10,11 @@ import pytest
 from pydantic import SecretStr
 
 from digestbot import platforms
-from digestbot.app import build_core
 from digestbot.core import Digestbot
-from digestbot.embed import HashingEmbedder
 from digestbot.scheduler import run_cycle
 from digestbot.settings import Settings, SourceConfig
 from digestbot.slack.emulator import SlackEmulator
+from tests.fakes import fake_core
 from tests.http_support import Route, StaticSite, rss, serve_site
 
 CHANNELS = ["C0SEC0001", "C0SEC0002", "C0SEC0003"]
@@ -72,10 +71,9 @@ class Cycle:
 
     def build(self) -> Digestbot:
         """A fresh process's core over the same data (a restart)."""
-        return build_core(
+        return fake_core(
             self.settings,
-            embedder=HashingEmbedder(),
-            publishers=lambda chat: platforms.publishers(self.settings, chat),
+            publishers=platforms.publishers(self.settings),
             destinations=platforms.configured_destinations(self.settings),
         )
 

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
+from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
 from digestbot.delivery import Deliverer, Publisher
 from digestbot.embed import Embedder, SentenceTransformerEmbedder
 from digestbot.poller import SourcePoller
 from digestbot.search import SearchEngine
+from digestbot.search.relevance import RelevancePolicy
 from digestbot.settings import Settings
 from digestbot.sources import SourceReader
 from digestbot.store import Archive, ChatState, Database, Destination
 from digestbot.store.ledger import Ledger
 from digestbot.store.polling import PollState
-
-PublisherFactory = Callable[[ChatState], Sequence[Publisher]]
 
 
 def build_core(
@@ -23,26 +23,36 @@ def build_core(
     *,
     embedder: Embedder | None = None,
     reader: SourceReader | None = None,
-    publishers: PublisherFactory | None = None,
+    publishers: Sequence[Publisher] = (),
     destinations: Sequence[Destination] = (),
 ) -> Digestbot:
     """Open the store and the search engine the settings describe (the model loads on first use).
 
-    ``publishers`` builds the platforms' publishers from the chat state; ``destinations`` are the
-    configured channels that receive every issue besides the subscribed ones.
+    ``publishers`` post issues to each platform; ``destinations`` are the configured channels that
+    receive every issue besides the subscribed ones.
     """
     db = Database(settings.resolved_database_url)
     archive, chat = Archive(db), ChatState(db)
     model = embedder or SentenceTransformerEmbedder(settings.model_path, batch_size=settings.embed_batch_size)
     reader = reader or SourceReader()
-    deliverer = Deliverer(archive, chat, Ledger(db), publishers(chat) if publishers else (), destinations)
+    deliverer = Deliverer(archive, chat, Ledger(db), publishers, destinations)
     return Digestbot(
         archive,
         chat,
-        SearchEngine(archive, model, settings.resolved_index_dir),
+        SearchEngine(archive, model, settings.resolved_index_dir, relevance_policy(settings)),
         reader,
         poller=SourcePoller(reader, PollState(db)),
         deliverer=deliverer,
         default_k=settings.default_k,
         max_question_chars=settings.max_question_chars,
     )
+
+
+def relevance_policy(settings: Settings) -> RelevancePolicy:
+    """The relevance policy the settings describe."""
+    return RelevancePolicy(threshold=settings.relevance_threshold, floor=settings.relevance_floor)
+
+
+def build_conversations(core: Digestbot) -> Conversations:
+    """The conversation core every chat surface calls, over the archive and chat state of ``core``."""
+    return Conversations(core, core.chat)

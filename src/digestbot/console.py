@@ -1,26 +1,33 @@
-"""The console chat: the same commands and questions as Slack and Teams, typed at a prompt."""
+"""The console chat: the same commands and questions as Slack and Teams, typed at a prompt.
+
+Each line becomes a ``Message`` for the conversation core; its outcome is printed as text. ``more N``
+shows item N of the last answer in full (the console's "Details" button). Scheduled posts print here
+while the console is subscribed (it is on the first run; ``unsubscribe`` stops them).
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import re
 from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
-from digestbot.commands import HELP_TEXT, Verb, parse_command
+from digestbot.conversation import Answered, Conversations, Message, Outcome
 from digestbot.core import Digestbot
 from digestbot.domain import Issue
-from digestbot.errors import DigestbotError
-from digestbot.render.plain import answer_text, issue_overview
+from digestbot.render.plain import issue_overview, outcome_text
+from digestbot.render.words import plural
 from digestbot.settings import Settings
 from digestbot.store import Destination
 
 log = logging.getLogger(__name__)
 
+SURFACE = "console"
+PLACE = Destination(SURFACE, "console")
 PROMPT = "digest> "
 QUIT_WORDS = {"quit", "exit", ":q", "/quit", "/exit"}
-SUBSCRIPTION_NOTE = "In the console, scheduled posts always print here; subscriptions are for chat channels."
+_MORE = re.compile(r"^more\s+(\d{1,3})$", re.IGNORECASE)
 
 
 def samples_dir() -> Path:
@@ -29,17 +36,21 @@ def samples_dir() -> Path:
 
 
 class ConsoleChat:
-    """Reads lines, answers them through the core, writes replies. Streams are injected for tests."""
+    """Reads lines, answers them through the conversation core, writes replies. Streams are injected."""
 
-    def __init__(self, core: Digestbot, stdin: TextIO, stdout: TextIO, *, interactive: bool = True) -> None:
-        self.core = core
-        self.stdin = stdin
-        self.stdout = stdout
+    def __init__(
+        self, conversations: Conversations, stdin: TextIO, stdout: TextIO, *, interactive: bool = True,
+        greeting: str = "digestbot console. Type /digest help.",
+    ) -> None:  # fmt: skip
+        self.conversations = conversations
+        self.stdin, self.stdout = stdin, stdout
         self.interactive = interactive
+        self.greeting = greeting
+        self._last: Outcome | None = None
 
     def run(self) -> None:
         """The prompt loop, until EOF or a quit word."""
-        self._say(f"digestbot console — {len(self.core.issues())} issues in the archive. Type /digest help.")
+        self._say(self.greeting)
         while True:
             if self.interactive:
                 self.stdout.write(PROMPT)
@@ -51,32 +62,28 @@ class ConsoleChat:
                 self._say(self.reply(line))
 
     def reply(self, line: str) -> str:
-        """The reply to one line: ``/digest …`` or a bare question."""
+        """The reply to one line: ``/digest …``, a bare question, or ``more N``."""
         text = line.strip()
         if text.lower().startswith("/digest"):
             text = text[len("/digest") :]
-        command = parse_command(text)
-        try:
-            return self._handlers()[command.verb](command.question)
-        except DigestbotError as exc:
-            return f"Sorry: {exc}"
+        more = _MORE.match(text.strip())
+        if more is not None:
+            return self._more(int(more.group(1)))
+        outcome = self.conversations.handle(Message(SURFACE, PLACE, "console", text))
+        self._last = outcome
+        return outcome_text(outcome)
 
-    def _handlers(self) -> dict[Verb, Callable[[str], str]]:
-        return {
-            Verb.HELP: lambda _: HELP_TEXT,
-            Verb.LATEST: lambda _: self._latest(),
-            Verb.SUBSCRIBE: lambda _: SUBSCRIPTION_NOTE,
-            Verb.UNSUBSCRIBE: lambda _: SUBSCRIPTION_NOTE,
-            Verb.STATUS: lambda _: SUBSCRIPTION_NOTE,
-            Verb.ASK: lambda question: answer_text(self.core.ask(question)),
-        }
-
-    def _latest(self) -> str:
-        issue = self.core.latest()
-        return "The archive is empty." if issue is None else issue_overview(issue)
+    def _more(self, number: int) -> str:
+        last = self._last
+        if not isinstance(last, Answered) or not last.answer.found:
+            return "Ask a question first; then “more 1” shows its first item in full."
+        items = last.answer.items
+        if not 1 <= number <= len(items):
+            return f"The last answer has {plural(len(items), 'item')}: more 1 to more {len(items)}."
+        return outcome_text(self.conversations.details([items[number - 1].hit.item_id]))
 
     def post(self, text: str) -> None:
-        """Print a scheduled post (the console is the delivery destination when no chat is configured)."""
+        """Print a scheduled post."""
         self._say(text)
 
     def _say(self, text: str) -> None:
@@ -87,7 +94,7 @@ class ConsoleChat:
 class ConsolePublisher:
     """Weekly delivery to the console: scheduled posts print at the prompt."""
 
-    platform = "console"
+    platform = SURFACE
 
     def __init__(self, chat: ConsoleChat) -> None:
         self.chat = chat
@@ -102,15 +109,18 @@ class ConsolePublisher:
         return issue.date.isoformat()
 
 
-def run_console(core: Digestbot, settings: Settings, stdin: TextIO, stdout: TextIO) -> None:
+def run_console(
+    core: Digestbot, conversations: Conversations, settings: Settings, stdin: TextIO, stdout: TextIO
+) -> None:
     """The console chat with the weekly schedule running beside it (its posts print here)."""
     from digestbot.scheduler import build_scheduler
 
-    chat = ConsoleChat(core, stdin, stdout, interactive=stdin.isatty())
-    if core.deliverer is not None:
-        core.deliverer.attach(ConsolePublisher(chat), [Destination("console", "console")])
-    load_samples_if_empty(core)
-    core.engine.ensure_index()
+    if load_samples_if_empty(core):
+        conversations.installed(PLACE)  # a first run: show scheduled posts here until unsubscribed
+    greeting = f"digestbot console — {len(core.issues())} issues in the archive. Type /digest help."
+    chat = ConsoleChat(conversations, stdin, stdout, interactive=stdin.isatty(), greeting=greeting)
+    core.attach_publisher(ConsolePublisher(chat))
+    core.warm_up()
     scheduler = build_scheduler(core, settings)
     scheduler.start()
     try:

@@ -9,17 +9,23 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digestbot.answers import ask as answer_question
-from digestbot.delivery import Deliverer, DeliveryReport, PlannedPost
-from digestbot.domain import Answer, Issue, IssueSummary
+from digestbot.delivery import Deliverer, DeliveryReport, PlannedPost, Publisher
+from digestbot.domain import Answer, Hit, Issue, IssueSummary
 from digestbot.errors import DigestbotError, NotFoundError
 from digestbot.parse import parse_document
 from digestbot.poller import SourcePoller
 from digestbot.search import SearchEngine
 from digestbot.settings import SourceConfig
 from digestbot.sources import Document, SourceReader
-from digestbot.store import Archive, ChatState, SaveOutcome
+from digestbot.store import Archive, ChatState, Destination, SaveOutcome
+from digestbot.store.archive import stored_hit
+
+if TYPE_CHECKING:
+    from digestbot.evaluate import EvalReport
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +147,10 @@ class Digestbot:
         """Post each new issue (or the given one) to every destination that does not have it yet."""
         return self._deliverer().deliver(issue_date)
 
+    def attach_publisher(self, publisher: Publisher, destinations: Sequence[Destination] = ()) -> None:
+        """Deliver to one more platform (e.g. the console), and to ``destinations`` always."""
+        self._deliverer().attach(publisher, destinations)
+
     def _deliverer(self) -> Deliverer:
         if self.deliverer is None:
             raise DigestbotError("no chat destinations can be posted to: configure Slack or Teams first")
@@ -164,7 +174,32 @@ class Digestbot:
         newest = self.archive.latest_date()
         return None if newest is None else self.archive.get_issue(newest)
 
+    def newest_date(self) -> dt.date | None:
+        """The newest issue's date (one cheap query), or None for an empty archive."""
+        return self.archive.latest_date()
+
+    def hits(self, item_ids: Sequence[int]) -> list[Hit]:
+        """Stored items by id, as hits in the order asked (unknown ids are left out)."""
+        found = {item.id: item for item in self.archive.items(item_ids)}
+        return [stored_hit(found[item_id]) for item_id in item_ids if item_id in found]
+
     # -- answers ----------------------------------------------------------------------------------
+
+    def reindex(self) -> str:
+        """Rebuild the search index from the store (stored vectors are reused); what was done."""
+        return self.engine.reindex()
+
+    def evaluate(self, questions: Path) -> EvalReport:
+        """Retrieval quality on a questions file (see ``digestbot.evaluate``)."""
+        from digestbot.evaluate import evaluate
+
+        self.engine.ensure_index()
+        return evaluate(self.engine, questions)
+
+    def warm_up(self) -> None:
+        """Load the search index and the embedding model now, so no user waits for them."""
+        self.engine.ensure_index()
+        self.ask("warm up")
 
     def ask(self, question: str, *, k: int | None = None, issue_date: dt.date | None = None) -> Answer:
         """Answer a question from the archive, citing the issue date and section of every item used."""

@@ -137,7 +137,7 @@ class Deliverer:
             return
         try:
             if claim is Claim.IN_DOUBT and (ref := publisher.find_post(dest, issue)) is not None:
-                self.ledger.confirm(post.issue_date, dest.platform, dest.channel_id, ref)
+                self._confirm(post, ref)
                 report.reconciled.append(post)
                 return
             ref = publisher.post_issue(dest, issue)
@@ -149,5 +149,11 @@ class Deliverer:
             )
             report.failed.append((post, str(exc)))
             return
-        self.ledger.confirm(post.issue_date, dest.platform, dest.channel_id, ref)
+        self._confirm(post, ref)
         report.posted.append(post)
+
+    def _confirm(self, post: PlannedPost, ref: str) -> None:
+        """Record the post; replies in its thread are follow-ups about its issue."""
+        dest = post.dest
+        self.ledger.confirm(post.issue_date, dest.platform, dest.channel_id, ref)
+        self.chat.remember_thread(dest.platform, dest.channel_id, ref, post.issue_date)

@@ -6,7 +6,7 @@ They are plain frozen dataclasses, free of any platform or storage concern.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 UNSECTIONED = "Unsectioned"
@@ -84,13 +84,70 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Period:
+    """An inclusive range of issue dates (either end open): the date filter a question named."""
+
+    start: date | None
+    end: date | None
+
+    def contains(self, day: date) -> bool:
+        """Whether ``day`` falls in the range."""
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class Lead:
+    """The sentence(s) of one item that best answer the question, quoted as written, and that item."""
+
+    text: str
+    hit: Hit
+
+
+@dataclass(frozen=True)
+class AnswerItem:
+    """An item an answer uses, with the one short line that stands for it."""
+
+    hit: Hit
+    line: str
+
+
+@dataclass(frozen=True)
 class Answer:
-    """What ``ask()`` returns: the question, an answer text citing every item used, and the items."""
+    """What ``ask()`` returns: structured, so each surface words and lays it out its own way.
+
+    ``lead`` answers the question in a sentence or two from the best item; ``items`` are every item used
+    (the lead's first), one line each; ``related`` are items near the question but not about what it names,
+    offered apart from the answer. ``period`` is the date filter the question named; ``nearest`` the issue
+    closest to it when it held none; ``widened_from`` the thread's issue when it had nothing relevant and
+    every issue was searched; ``shortened_to`` the length a too-long question was cut to; ``newest_first``
+    whether the items are in date order (the latest on a topic) rather than by relevance.
+    """
 
     query: str
-    text: str
-    hits: tuple[Hit, ...] = ()
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    lead: Lead | None = None
+    items: tuple[AnswerItem, ...] = ()
+    related: tuple[Hit, ...] = ()
+    period: Period | None = None
+    nearest: date | None = None
+    widened_from: date | None = None
+    shortened_to: int | None = None
+    newest_first: bool = False
+
+    @property
+    def hits(self) -> tuple[Hit, ...]:
+        """The items used, in the order shown."""
+        return tuple(item.hit for item in self.items)
+
+    @property
+    def found(self) -> bool:
+        """Whether anything in the archive answers the question."""
+        return bool(self.items)
+
+    @property
+    def issue_date(self) -> date | None:
+        """The issue every used item comes from, when there is exactly one."""
+        dates = {item.hit.date for item in self.items}
+        return dates.pop() if len(dates) == 1 else None
 
 
 def content_hash(*parts: str) -> str:
@@ -100,22 +157,3 @@ def content_hash(*parts: str) -> str:
         digest.update(part.encode("utf-8"))
         digest.update(b"\x1f")
     return digest.hexdigest()
-
-
-def short_title(title: str) -> str:
-    """The digest's name without a publisher's possessive byline.
-
-    "Acme Corp’s Weekly Security Digest" -> "Weekly Security Digest". The byline is up to four capitalised
-    words before a possessive; any other title is kept whole.
-    """
-    for mark in ("’s ", "‘s ", "'s "):
-        head, sep, tail = title.partition(mark)
-        words = head.split()
-        if sep and tail.strip() and 0 < len(words) <= 4 and all(word[:1].isupper() for word in words):
-            return tail.strip()
-    return title.strip()
-
-
-def citation(title: str, day: date, section: str) -> str:
-    """How every item is cited: "Weekly Security Digest, 9 Jul 2024 · Israel – Gaza"."""
-    return f"{short_title(title)}, {day.day} {day:%b %Y} · {section}"

@@ -153,7 +153,7 @@ class HashingEmbedder:
     # Hashed features make cosines noisy, so a rare question word present in the item is evidence enough.
     relevance_floor = 0.0
 
-    def __init__(self, dim: int = 384, max_tokens: int = 256) -> None:
+    def __init__(self, dim: int = 1024, max_tokens: int = 256) -> None:
         self.dim = dim
         self.max_tokens = max_tokens
         self.name = f"hashing-v1-{dim}"

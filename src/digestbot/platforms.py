@@ -9,10 +9,10 @@ from collections.abc import Sequence
 
 from starlette.routing import BaseRoute
 
-from digestbot.core import Digestbot
+from digestbot.conversation import Conversations
 from digestbot.delivery import Publisher
 from digestbot.settings import Settings
-from digestbot.store import ChatState, Destination
+from digestbot.store import Destination
 
 
 def slack_configured(settings: Settings) -> bool:
@@ -25,13 +25,13 @@ def teams_configured(settings: Settings) -> bool:
     return settings.teams_client_id is not None or settings.teams_allow_unauthenticated
 
 
-def publishers(settings: Settings, chat: ChatState) -> list[Publisher]:
+def publishers(settings: Settings) -> list[Publisher]:
     """A publisher for each configured platform."""
     built: list[Publisher] = []
     if slack_configured(settings):
         from digestbot.slack.publisher import SlackPublisher, build_web_client
 
-        built.append(SlackPublisher(build_web_client(settings), chat))
+        built.append(SlackPublisher(build_web_client(settings)))
     if teams_configured(settings):
         from digestbot.teams import build_teams_publisher
 
@@ -49,10 +49,10 @@ def _split(channel: str) -> tuple[str, str]:
     return (platform, channel_id) if sep else ("slack", channel)
 
 
-def extra_routes(settings: Settings, core: Digestbot) -> Sequence[BaseRoute]:
+def extra_routes(settings: Settings, conversations: Conversations) -> Sequence[BaseRoute]:
     """HTTP routes of platforms other than Slack, served by the same ASGI app."""
     if not teams_configured(settings):
         return []
     from digestbot.teams import build_teams_routes
 
-    return build_teams_routes(settings, core)
+    return build_teams_routes(settings, conversations)

@@ -17,6 +17,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from starlette.routing import BaseRoute
 
+from digestbot.conversation import Conversations
 from digestbot.server import build_asgi_app
 from digestbot.settings import Settings
 from digestbot.slack.app import build_slack_app
@@ -27,17 +28,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def run_chat(settings: Settings, core: Digestbot, *, extra_routes: Sequence[BaseRoute] = ()) -> None:
+def run_chat(
+    settings: Settings,
+    core: Digestbot,
+    conversations: Conversations,
+    *,
+    extra_routes: Sequence[BaseRoute] = (),
+) -> None:
     """Warm up, then serve until interrupted: Socket Mode when an app token is set, else HTTP.
     ``extra_routes`` (e.g. Teams' ``/api/messages``) are served by the same ASGI app."""
-    warm_up(core)
-    asyncio.run(chat_server(settings, core, extra_routes=extra_routes).serve())
-
-
-def warm_up(core: Digestbot) -> None:
-    """Load the embedding model and the index before the first request, so no user waits for them."""
-    core.engine.ensure_index()
-    core.ask("warm up")
+    core.warm_up()
+    asyncio.run(chat_server(settings, conversations, extra_routes=extra_routes).serve())
 
 
 @dataclass
@@ -63,12 +64,16 @@ class ChatServer:
             await handler.close_async()  # type: ignore[no-untyped-call]
 
 
-def chat_server(settings: Settings, core: Digestbot, *, extra_routes: Sequence[BaseRoute] = ()) -> ChatServer:
+def chat_server(
+    settings: Settings, conversations: Conversations, *, extra_routes: Sequence[BaseRoute] = ()
+) -> ChatServer:
     """The server ``run_chat`` runs, built from the settings (Slack only when a bot token is set)."""
-    slack_app = build_slack_app(settings, core) if settings.slack_bot_token is not None else None
+    slack_app = build_slack_app(settings, conversations) if settings.slack_bot_token is not None else None
     token = settings.slack_app_token.get_secret_value() if settings.slack_app_token is not None else None
     # In Socket Mode nothing arrives over HTTP, so /slack/events is not mounted at all.
-    asgi = build_asgi_app(settings, core, slack_app if token is None else None, extra_routes=extra_routes)
+    asgi = build_asgi_app(
+        settings, conversations, slack_app if token is None else None, extra_routes=extra_routes
+    )
     level = settings.log_level.lower()
     config = uvicorn.Config(asgi, host=settings.host, port=settings.port, log_level=level)
     return ChatServer(uvicorn.Server(config), slack_app, token)

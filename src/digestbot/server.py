@@ -20,9 +20,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from digestbot.asgi import read_limited
+from digestbot.conversation import Conversations
 from digestbot.settings import Settings
 from digestbot.slack.app import build_slack_app
-from digestbot.slack.handlers import Core
 
 MAX_BODY_BYTES = 1_000_000
 SLACK_PATH = "/slack/events"
@@ -34,7 +34,7 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 def build_asgi_app(
     settings: Settings,
-    core: Core,
+    conversations: Conversations,
     slack_app: AsyncApp | None = None,
     *,
     extra_routes: Sequence[BaseRoute] = (),
@@ -45,7 +45,7 @@ def build_asgi_app(
     routes: list[BaseRoute] = [Route(HEALTH_PATH, healthz, methods=["GET"])]
     http_mode = settings.slack_app_token is None and settings.slack_signing_secret is not None
     if slack_app is None and settings.slack_bot_token is not None and http_mode:
-        slack_app = build_slack_app(settings, core)
+        slack_app = build_slack_app(settings, conversations)
     if slack_app is not None:
         routes.append(Route(SLACK_PATH, slack_endpoint(slack_app), methods=["POST"]))
     routes.extend(extra_routes)

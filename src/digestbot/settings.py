@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # Answers
     max_question_chars: int = Field(default=500, ge=20, le=10_000)
     default_k: int = Field(default=5, ge=1, le=50)
+    # The relevance policy (digestbot.search.relevance), calibrated for the packaged MiniLM model.
+    relevance_threshold: float = Field(default=0.36, ge=-1.0, le=1.0)
+    relevance_floor: float = Field(default=0.24, ge=-1.0, le=1.0)
 
     # Slack
     slack_bot_token: SecretStr | None = None
@@ -85,6 +88,15 @@ class Settings(BaseSettings):
         if value is not None and not value.strip():
             return None
         return value
+
+    @model_validator(mode="after")
+    def _floor_below_threshold(self) -> Settings:
+        if self.relevance_floor > self.relevance_threshold:
+            raise ValueError(
+                f"relevance_floor ({self.relevance_floor}) must not exceed "
+                f"relevance_threshold ({self.relevance_threshold})"
+            )
+        return self
 
     @field_validator("channels")
     @classmethod

@@ -1,5 +1,5 @@
-"""Fixtures for the Slack surface: a fake Slack Web API, a fake core over a real chat-state database,
-the real ASGI app under uvicorn, and a driver that sends signed requests to it."""
+"""Fixtures for the Slack surface: a fake Slack Web API, the real core (on the hashing embedder) over the
+fictional test issues, the real ASGI app under uvicorn, and a driver that sends signed requests to it."""
 
 from __future__ import annotations
 
@@ -9,15 +9,16 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from digestbot.app import build_core
+from digestbot.app import build_conversations
 from digestbot.asgi import ServerThread
+from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
-from digestbot.embed import HashingEmbedder
 from digestbot.server import build_asgi_app
 from digestbot.settings import Settings
 from digestbot.slack.emulator import SlackEmulator
-from digestbot.store import ChatState, Database
-from tests.slack.support import BOT_TOKEN, ISSUES, SIGNING_SECRET, FakeCore, SlackDriver
+from digestbot.store import Database
+from tests.fakes import fake_core, fake_settings
+from tests.slack.support import BOT_TOKEN, ISSUES, SIGNING_SECRET, SlackDriver
 
 
 @pytest.fixture
@@ -27,32 +28,28 @@ def emulator() -> Iterator[SlackEmulator]:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def core(db: Database) -> FakeCore:
-    return FakeCore(ChatState(db))
-
-
-@pytest.fixture
-def real_core(settings: Settings) -> Iterator[Digestbot]:
+def core(settings: Settings) -> Iterator[Digestbot]:
     """The real core (store, index, search, answers) with the fast deterministic embedder, over the
     fictional test issues in the settings' data directory."""
-    core = build_core(settings, embedder=HashingEmbedder())
-    for issue in ISSUES:
-        core.archive.save_issue(issue, source="test")
-    core.engine.refresh()
+    core = fake_core(settings, ISSUES)
     yield core
     core.archive.db.close()
 
 
 @pytest.fixture
+def db(core: Digestbot) -> Database:
+    """The core's database (to check what a request did or did not change)."""
+    return core.archive.db
+
+
+@pytest.fixture
+def conversations(core: Digestbot) -> Conversations:
+    return build_conversations(core)
+
+
+@pytest.fixture
 def settings(emulator: SlackEmulator, tmp_path: Path) -> Settings:
-    return Settings(
+    return fake_settings(
         slack_bot_token=SecretStr(BOT_TOKEN),
         slack_signing_secret=SecretStr(SIGNING_SECRET),
         slack_api_url=emulator.api_url,
@@ -61,8 +58,8 @@ def settings(emulator: SlackEmulator, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def server(settings: Settings, core: FakeCore) -> Iterator[ServerThread]:
-    with ServerThread(build_asgi_app(settings, core)) as running:
+def server(settings: Settings, conversations: Conversations) -> Iterator[ServerThread]:
+    with ServerThread(build_asgi_app(settings, conversations)) as running:
         yield running
 
 

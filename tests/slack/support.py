@@ -1,20 +1,18 @@
-"""Test support for the Slack surface: fictional issues, a deterministic fake core, event builders, and
-``SlackDriver`` which sends signed requests to a running app the way Slack does."""
+"""Test support for the Slack surface: fictional issues, event builders, and ``SlackDriver`` which sends
+signed requests to a running app the way Slack does."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Sequence
 from typing import Any
 
 import httpx
 from sqlalchemy import func, select
 
-from digestbot.domain import Answer, Hit, Issue, Item, Section, citation
+from digestbot.domain import Answer, AnswerItem, Hit, Issue, Item, Lead, Section
 from digestbot.slack import testing
 from digestbot.slack.emulator import SlackEmulator
-from digestbot.store import ChatState, Database
+from digestbot.store import Database
 from digestbot.store.models import SeenEventRow, SubscriptionRow, ThreadRow
 
 SIGNING_SECRET = "test-signing-secret"
@@ -58,66 +56,6 @@ ISSUE_JUL_2 = Issue(
     ),
 )
 ISSUES = (ISSUE_JUL_9, ISSUE_JUL_2)
-
-
-class FakeCore:
-    """The core's chat-facing methods over a fixed list of issues: word-overlap search, newest first.
-
-    ``failure`` (an exception) is raised by ``ask`` when set, to test error handling.
-    """
-
-    def __init__(self, chat: ChatState, issues: Sequence[Issue] = ISSUES) -> None:
-        self.chat = chat
-        self.issues = list(issues)
-        self.failure: Exception | None = None
-        self.questions: list[tuple[str, dt.date | None]] = []
-
-    def ask(self, question: str, *, k: int | None = None, issue_date: dt.date | None = None) -> Answer:
-        self.questions.append((question, issue_date))
-        if self.failure is not None:
-            raise self.failure
-        return search(self.issues, question, k=k or 5, issue_date=issue_date)
-
-    def latest(self) -> Issue | None:
-        return max(self.issues, key=lambda issue: issue.date, default=None)
-
-
-def search(
-    issues: Sequence[Issue], question: str, *, k: int = 5, issue_date: dt.date | None = None
-) -> Answer:
-    """Items sharing a word (4+ letters) with the question, newest issue first; cited like the core."""
-    words = _words(question)
-    hits = [
-        _hit(issue, section, item)
-        for issue in sorted(issues, key=lambda issue: issue.date, reverse=True)
-        if issue_date in (None, issue.date)
-        for section, item in issue.items
-        if words & _words(item.text)
-    ][:k]
-    lines = [f"{hit.text} ({citation(hit.title, hit.date, hit.section)})" for hit in hits]
-    return Answer(
-        query=question,
-        text="\n".join(lines) or f"Nothing in the archive about “{question}”.",
-        hits=tuple(hits),
-    )
-
-
-def _words(text: str) -> set[str]:
-    return {word for word in re.findall(r"[a-z]+", text.lower()) if len(word) > 3}
-
-
-def _hit(issue: Issue, section: Section, item: Item) -> Hit:
-    return Hit(
-        item_id=abs(hash(item.text)) % 10_000,
-        date=issue.date,
-        title=issue.title,
-        section=section.name,
-        text=item.text,
-        analysis=item.analysis,
-        score=1.0,
-        url=issue.url,
-        part=section.part,
-    )
 
 
 def row_counts(db: Database) -> dict[str, int]:
@@ -183,3 +121,27 @@ class SlackDriver:
 
 
 FORM = "application/x-www-form-urlencoded"
+
+
+def hit_of(issue: Issue, section: int, item: int, score: float = 1.0) -> Hit:
+    """A search hit for an item of a fictional issue."""
+    part = issue.sections[section]
+    found = part.items[item]
+    return Hit(
+        item_id=1000 * section + item + 1,
+        date=issue.date,
+        title=issue.title,
+        section=part.name,
+        text=found.text,
+        analysis=found.analysis,
+        score=score,
+        url=issue.url,
+        part=part.part,
+    )
+
+
+def answer_of(question: str, *hits: Hit, lead: str | None = None) -> Answer:
+    """An answer using ``hits`` (each item's line is its text), led by ``lead`` from the first hit."""
+    items = tuple(AnswerItem(hit, hit.text) for hit in hits)
+    first = Lead(lead, hits[0]) if lead is not None and hits else None
+    return Answer(query=question, lead=first, items=items)

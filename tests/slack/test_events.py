@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from digestbot.core import Digestbot
 from digestbot.slack.emulator import Failure, SlackEmulator
-from tests.slack.support import CHANNEL, DM, FakeCore, SlackDriver, message
+from tests.slack.support import CHANNEL, DM, SlackDriver, message
 
 BOT = "UBOTEMU01"
 THREAD = "1700000000.000500"
@@ -20,7 +21,7 @@ def control(slack: SlackDriver, emulator: SlackEmulator, expected_posts: int) ->
 
 
 def test_own_bot_and_edited_messages_get_no_answer(
-    slack: SlackDriver, emulator: SlackEmulator, core: FakeCore
+    slack: SlackDriver, emulator: SlackEmulator, core: Digestbot
 ) -> None:
     core.chat.remember_thread("slack", CHANNEL, THREAD, None)
     ignored = [
@@ -48,7 +49,7 @@ def test_a_redelivered_event_is_answered_once(slack: SlackDriver, emulator: Slac
 
 
 def test_a_reply_in_a_bot_thread_is_a_follow_up(
-    slack: SlackDriver, emulator: SlackEmulator, core: FakeCore
+    slack: SlackDriver, emulator: SlackEmulator, core: Digestbot
 ) -> None:
     core.chat.remember_thread("slack", CHANNEL, THREAD, None)
     slack.event(message("ceasefire", "1700000020.000100", thread_ts=THREAD), "EvFollow")

@@ -11,9 +11,11 @@ from typing import Any
 import yaml  # type: ignore[import-untyped]
 from slack_sdk.web.async_client import AsyncWebClient
 
+from digestbot.conversation import Conversations
+from digestbot.core import Digestbot
 from digestbot.slack.emulator import Failure, SlackEmulator
-from digestbot.slack.handlers import SlackHandlers, is_ignored, single_issue
-from tests.slack.support import ALICE, BOT_TOKEN, CHANNEL, ISSUES, FakeCore, search
+from digestbot.slack.handlers import SlackHandlers, is_ignored
+from tests.slack.support import ALICE, BOT_TOKEN, CHANNEL
 
 
 class Recorder:
@@ -30,31 +32,37 @@ def client(emulator: SlackEmulator) -> AsyncWebClient:
     return AsyncWebClient(token=BOT_TOKEN, base_url=emulator.api_url)
 
 
-def test_command_acks_first_then_answers_privately(core: FakeCore) -> None:
+def test_command_acks_first_then_answers_privately(conversations: Conversations) -> None:
     ack, respond = Recorder(), Recorder()
     command = {"text": "latest", "channel_id": CHANNEL, "user_id": ALICE}
-    asyncio.run(SlackHandlers(core).on_command(ack, command, respond))  # type: ignore[arg-type]
+    asyncio.run(SlackHandlers(conversations).on_command(ack, command, respond))  # type: ignore[arg-type]
     assert ack.calls == [{"args": ()}]
     (reply,) = respond.calls
     assert reply["response_type"] == "ephemeral"
     assert reply["text"].startswith("Acme Corp’s Weekly Security Digest — 9 Jul 2024")
 
 
-def test_share_refused_by_slack_says_so_privately(core: FakeCore, emulator: SlackEmulator) -> None:
+def test_share_refused_by_slack_says_so_privately(
+    core: Digestbot, conversations: Conversations, emulator: SlackEmulator
+) -> None:
     emulator.fail("chat.postMessage", Failure(status=200, error="channel_not_found", retry_after=None))
     ack, respond = Recorder(), Recorder()
     body = {"channel": {"id": "G0PRIVATE"}, "user": {"id": ALICE}}
     action = {"value": "ransomware"}
-    asyncio.run(SlackHandlers(core).on_share(ack, body, action, client(emulator), respond))  # type: ignore[arg-type]
+    handlers = SlackHandlers(conversations)
+    asyncio.run(handlers.on_share(ack, body, action, client(emulator), respond))  # type: ignore[arg-type]
     (reply,) = respond.calls
     assert "can't post in this channel" in reply["text"]
     assert core.chat.thread("slack", "G0PRIVATE", "1700000000.000001") is None
 
 
-def test_share_remembers_the_posted_thread_with_its_issue(core: FakeCore, emulator: SlackEmulator) -> None:
+def test_share_remembers_the_posted_thread_with_its_issue(
+    core: Digestbot, conversations: Conversations, emulator: SlackEmulator
+) -> None:
     ack, respond = Recorder(), Recorder()
     body = {"channel": {"id": CHANNEL}, "user": {"id": ALICE}}
-    asyncio.run(SlackHandlers(core).on_share(ack, body, {"value": "ceasefire"}, client(emulator), respond))  # type: ignore[arg-type]
+    share = SlackHandlers(conversations).on_share
+    asyncio.run(share(ack, body, {"value": "ceasefire"}, client(emulator), respond))  # type: ignore[arg-type]
     (post,) = emulator.calls_to("chat.postMessage")
     thread = core.chat.thread("slack", CHANNEL, "1700000000.000001")
     assert thread is not None and thread.issue_date == dt.date(2024, 7, 9)
@@ -70,10 +78,35 @@ def test_ignore_rules() -> None:
     assert not is_ignored({"user": "U1", "text": "hello"}, "UBOT")
 
 
-def test_single_issue() -> None:
-    assert single_issue(search(ISSUES, "ceasefire")) == dt.date(2024, 7, 9)
-    assert single_issue(search(ISSUES, "ransomware")) is None
-    assert single_issue(search(ISSUES, "volcanoes")) is None
+def test_details_of_a_private_answer_come_privately(
+    core: Digestbot, conversations: Conversations, emulator: SlackEmulator
+) -> None:
+    [hit] = core.ask("ceasefire talks Doha").hits
+    ack, respond = Recorder(), Recorder()
+    body = {"channel": {"id": CHANNEL}, "user": {"id": ALICE}, "container": {"is_ephemeral": True}}
+    details = SlackHandlers(conversations).on_details
+    asyncio.run(details(ack, body, {"value": str(hit.item_id)}, client(emulator), respond))  # type: ignore[arg-type]
+    (reply,) = respond.calls
+    assert reply["response_type"] == "ephemeral" and reply["replace_original"] is False
+    assert "Mediators expect" in str(reply["blocks"])  # the analysis, shown on demand
+    assert emulator.calls_to("chat.postMessage") == []
+
+
+def test_details_of_a_public_answer_go_in_its_thread(
+    core: Digestbot, conversations: Conversations, emulator: SlackEmulator
+) -> None:
+    [hit] = core.ask("ceasefire talks Doha").hits
+    body = {
+        "channel": {"id": CHANNEL},
+        "user": {"id": ALICE},
+        "container": {"message_ts": "1700000000.000100", "is_ephemeral": False},
+        "message": {"ts": "1700000000.000100"},
+    }
+    details = SlackHandlers(conversations).on_details
+    asyncio.run(details(Recorder(), body, {"value": str(hit.item_id)}, client(emulator), Recorder()))  # type: ignore[arg-type]
+    (post,) = emulator.calls_to("chat.postMessage")
+    assert post.body["thread_ts"] == "1700000000.000100"
+    assert "Mediators expect" in str(post.body["blocks"])
 
 
 def test_the_manifest_declares_what_the_bot_uses() -> None:

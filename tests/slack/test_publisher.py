@@ -43,7 +43,7 @@ class Rig:
         for channel in CHANNELS:
             self.chat.subscribe(Destination("slack", channel))
         settings = Settings(slack_bot_token=SecretStr("xoxb-test"), slack_api_url=emulator.api_url)
-        self.publisher = SlackPublisher(build_web_client(settings), self.chat, interval=0.0)
+        self.publisher = SlackPublisher(build_web_client(settings), interval=0.0)
 
     def deliver(self) -> None:
         Deliverer(self.archive, self.chat, Ledger(self.db), [self.publisher]).deliver()
@@ -117,9 +117,7 @@ def test_killed_mid_delivery_then_restarted_leaves_each_channel_with_the_issue_o
     rig: Rig, posts_before_death: int
 ) -> None:
     rig.archive.save_issue(issue(), source="test")
-    dying = DyingPublisher(
-        rig.publisher.client, rig.chat, interval=0.0, posts_before_death=posts_before_death
-    )
+    dying = DyingPublisher(rig.publisher.client, interval=0.0, posts_before_death=posts_before_death)
     with pytest.raises(Killed):
         Deliverer(rig.archive, rig.chat, Ledger(rig.db), [dying]).deliver()
     rig.deliver()  # the restart, with a fresh publisher
@@ -146,7 +144,6 @@ def test_pacing_keeps_about_one_message_per_second_per_channel(
     settings = Settings(slack_bot_token=SecretStr("xoxb-test"), slack_api_url=emulator.api_url)
     publisher = SlackPublisher(
         build_web_client(settings),
-        ChatState(Database(f"sqlite:///{tmp_path / 'db.sqlite3'}")),
         sleep=clock.sleep,
         clock=clock.now,
     )

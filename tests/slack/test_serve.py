@@ -11,8 +11,10 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
+from digestbot.app import build_conversations, build_core
 from digestbot.core import Digestbot
-from digestbot.serve import ChatServer, chat_server, warm_up
+from digestbot.embed import HashingEmbedder
+from digestbot.serve import ChatServer, chat_server
 from digestbot.settings import Settings
 from digestbot.slack import testing
 from digestbot.slack.emulator import SlackEmulator
@@ -46,13 +48,16 @@ async def serving(server: ChatServer, check: Coroutine[Any, Any, None]) -> None:
         await asyncio.wait_for(task, 10)
 
 
-def test_warm_up_loads_the_index_before_serving(real_core: Digestbot) -> None:
-    warm_up(real_core)
-    assert real_core.engine.snapshot() is not None
+def test_warm_up_loads_the_index_and_the_model_before_serving(core: Digestbot, settings: Settings) -> None:
+    embedder = HashingEmbedder()
+    core = build_core(settings, embedder=embedder)  # a fresh process over the same archive
+    assert not core.engine.loaded and embedder.calls == 0
+    core.warm_up()
+    assert core.engine.loaded and embedder.calls > 0
 
 
 def test_http_mode_serves_slack_events_and_health(
-    emulator: SlackEmulator, real_core: Digestbot, tmp_path: Path
+    emulator: SlackEmulator, core: Digestbot, tmp_path: Path
 ) -> None:
     port = free_port()
     settings = Settings(
@@ -75,11 +80,11 @@ def test_http_mode_serves_slack_events_and_health(
         (post,) = await asyncio.to_thread(emulator.wait_for, "chat.postMessage")
         assert post.body["channel"] == DM
 
-    asyncio.run(serving(chat_server(settings, real_core), check()))
+    asyncio.run(serving(chat_server(settings, build_conversations(core)), check()))
 
 
 def test_socket_mode_connects_and_serves_only_health_over_http(
-    emulator: SlackEmulator, real_core: Digestbot, tmp_path: Path
+    emulator: SlackEmulator, core: Digestbot, tmp_path: Path
 ) -> None:
     port = free_port()
     settings = Settings(
@@ -107,7 +112,7 @@ def test_socket_mode_connects_and_serves_only_health_over_http(
         socket_mode = FakeSocketMode()
         emulator.socket_url = await socket_mode.start()
         try:
-            await serving(chat_server(settings, real_core), check(socket_mode))
+            await serving(chat_server(settings, build_conversations(core)), check(socket_mode))
         finally:
             await socket_mode.stop()
 

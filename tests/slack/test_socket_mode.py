@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl
 from pydantic import SecretStr
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from digestbot.core import Digestbot
+from digestbot.conversation import Conversations
 from digestbot.settings import Settings
 from digestbot.slack import testing
 from digestbot.slack.app import build_slack_app
@@ -18,19 +18,19 @@ from tests.slack.socket_server import FakeSocketMode
 from tests.slack.support import ALICE, APP_TOKEN, BOT_TOKEN, CHANNEL, DM, message
 
 
-def test_socket_mode_round_trip(emulator: SlackEmulator, real_core: Digestbot) -> None:
+def test_socket_mode_round_trip(emulator: SlackEmulator, conversations: Conversations) -> None:
     settings = Settings(
         slack_bot_token=SecretStr(BOT_TOKEN),
         slack_app_token=SecretStr(APP_TOKEN),
         slack_api_url=emulator.api_url,
     )
-    asyncio.run(round_trip(settings, emulator, real_core))
+    asyncio.run(round_trip(settings, emulator, conversations))
 
 
-async def round_trip(settings: Settings, emulator: SlackEmulator, core: Digestbot) -> None:
+async def round_trip(settings: Settings, emulator: SlackEmulator, conversations: Conversations) -> None:
     socket_mode = FakeSocketMode()
     emulator.socket_url = await socket_mode.start()
-    handler = AsyncSocketModeHandler(build_slack_app(settings, core), APP_TOKEN)
+    handler = AsyncSocketModeHandler(build_slack_app(settings, conversations), APP_TOKEN)
     try:
         await handler.connect_async()  # type: ignore[no-untyped-call]
         await asyncio.wait_for(socket_mode.connected.wait(), 5)

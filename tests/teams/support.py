@@ -7,13 +7,13 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 
-from digestbot.app import build_core
+from digestbot.app import build_conversations
+from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
-from digestbot.domain import Answer, Hit, Issue, Item, Section
-from digestbot.embed import HashingEmbedder
+from digestbot.domain import Answer, AnswerItem, Hit, Issue, Item, Lead, Section
 from digestbot.settings import Settings
 from digestbot.teams import build_teams_routes
-from digestbot.teams.handlers import Core
+from tests.fakes import fake_core, fake_settings
 
 TITLE = "Northwind’s Weekly Security Digest"
 
@@ -53,16 +53,13 @@ ISSUE_MAR_11 = Issue(
 
 def build_world_core(data_dir: Path, *issues: Issue) -> Digestbot:
     """The real core, over a fresh SQLite file, with the hashing embedder and the given issues."""
-    core = build_core(Settings(data_dir=data_dir), embedder=HashingEmbedder())
-    for issue in issues:
-        core.archive.save_issue(issue, source="test")
-    core.engine.refresh()
-    return core
+    return fake_core(fake_settings(data_dir=data_dir), issues)
 
 
-def teams_asgi(settings: Settings, core: Core, **options: object) -> Starlette:
+def teams_asgi(settings: Settings, core: Digestbot | Conversations, **options: object) -> Starlette:
     """A Starlette app with just the Teams routes, as the shared server would mount them."""
-    return Starlette(routes=build_teams_routes(settings, core, **options))  # type: ignore[arg-type]
+    conversations = core if isinstance(core, Conversations) else build_conversations(core)
+    return Starlette(routes=build_teams_routes(settings, conversations, **options))  # type: ignore[arg-type]
 
 
 def hit(issue: Issue, section: int, item: int, score: float = 0.5) -> Hit:
@@ -82,5 +79,7 @@ def hit(issue: Issue, section: int, item: int, score: float = 0.5) -> Hit:
     )
 
 
-def answer_with(question: str, *hits: Hit) -> Answer:
-    return Answer(query=question, text="Here is what the digests said:", hits=hits)
+def answer_with(question: str, *hits: Hit, lead: str | None = None) -> Answer:
+    """An answer using ``hits`` (each item's line is its text), led by ``lead`` from the first hit."""
+    items = tuple(AnswerItem(hit, hit.text) for hit in hits)
+    return Answer(query=question, lead=Lead(lead, hits[0]) if lead and hits else None, items=items)

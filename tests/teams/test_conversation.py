@@ -72,7 +72,7 @@ def test_help_and_latest(local: TestClient, connector: Connector) -> None:
     post(local, act.channel_mention(connector.base_url, "help"))
     post(local, act.message(connector.base_url, act.personal(), "Latest?", mention=False))
     help_card, latest = (reply.card for reply in connector.posts)
-    assert "@digestbot latest" in texts(help_card)[0]
+    assert any("@digestbot latest" in line for line in texts(help_card))
     assert latest["body"][0]["id"] == issue_key(ISSUE_MAR_11.date)
     assert connector.posts[1].activity["channelData"] == {"digestbotIssueKey": issue_key(ISSUE_MAR_11.date)}
 
@@ -88,7 +88,7 @@ def test_subscribe_status_unsubscribe_in_a_channel_thread(
             ]
     replies = [texts(reply.card)[0] for reply in connector.posts]
     assert replies == [
-        "This conversation is not subscribed. Send me “subscribe” to get new issues here.",
+        "This conversation is not subscribed. Send “@digestbot subscribe” to get new issues here.",
         "Subscribed: new issues of the digest will be posted in this conversation.",
         "This conversation is already subscribed to the digest.",
         "This conversation is subscribed: new issues of the digest are posted here.",

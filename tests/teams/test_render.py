@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from digestbot.domain import Answer, Issue, Item, Section
+from digestbot.conversation import Failed, Subscription, SubscriptionAction
+from digestbot.domain import Answer, Issue, Item, Period, Section
 from digestbot.render import teams as render
 from tests.teams.cards import texts
 from tests.teams.support import ISSUE_MAR_4, ISSUE_MAR_11, TITLE, answer_with, hit
@@ -21,21 +22,23 @@ UPDATE = os.environ.get("DIGESTBOT_UPDATE_GOLDEN") == "1"
 
 MESSAGES: dict[str, Callable[[], render.Activity]] = {
     "answer": lambda: render.answer_message(
-        answer_with("what about *ports* & [water]?", hit(ISSUE_MAR_4, 0, 0), hit(ISSUE_MAR_4, 1, 0))
-    ),
-    "answer_nothing": lambda: render.answer_message(
-        Answer(
-            query="volcanoes",
-            text="I found nothing in the digests about “volcanoes”. Try other words or a wider period.",
-            notes=("dates: in March 2031",),
+        answer_with(
+            "what about *ports* & [water]?",
+            hit(ISSUE_MAR_4, 0, 0),
+            hit(ISSUE_MAR_4, 1, 0),
+            lead="Port authorities in Westmark raised the *alert* level",
         )
     ),
+    "answer_nothing": lambda: render.answer_message(
+        Answer(query="volcanoes", period=Period(dt.date(2031, 3, 1), dt.date(2031, 3, 31)))
+    ),
+    "details": lambda: render.details_message([hit(ISSUE_MAR_4, 0, 0)]),
     "issue": lambda: render.issue_message(ISSUE_MAR_4),
     "issue_no_url": lambda: render.issue_message(ISSUE_MAR_11),
     "help": render.help_message,
-    "subscribed": lambda: render.subscription_message("subscribe", True),
+    "subscribed": lambda: render.subscription_message(Subscription(SubscriptionAction.SUBSCRIBE, True)),
     "empty_archive": render.empty_archive_message,
-    "apology": render.apology_message,
+    "apology": lambda: render.outcome_message(Failed()),
 }
 
 

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import sys
 
-from digestbot.cli.base import app
+import typer
 
-# Command modules register themselves on ``app`` when imported.
-from digestbot.cli import answers, archive, chat  # noqa: F401  isort: skip
+from digestbot.cli import answers, archive, chat
+from digestbot.cli.base import CoreFactory, default_factory, new_app
+
+
+def build_cli(factory: CoreFactory = default_factory) -> typer.Typer:
+    """The whole command line over a core factory (tests pass one with a fake embedder)."""
+    app = new_app(factory)
+    for module in (archive, answers, chat):
+        module.register(app)
+    return app
 
 
 def main() -> None:
     """Console-script entry point (domain errors become exit status 1 in ``DigestbotGroup``)."""
     try:
-        app()
+        build_cli()()
     except KeyboardInterrupt:
         sys.exit(130)
 
 
-__all__ = ["app", "main"]
+__all__ = ["build_cli", "main"]

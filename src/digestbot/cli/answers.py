@@ -9,13 +9,13 @@ from typing import Annotated
 
 import typer
 
-from digestbot.cli.base import app, emit_json, state
+from digestbot.cli.base import emit_json, runtime
 from digestbot.render.data import answer_dict
 from digestbot.render.plain import answer_text
 
 
-@app.command()
 def ask(
+    ctx: typer.Context,
     question: Annotated[
         str, typer.Argument(help='The question, or "-" to read one question per stdin line.')
     ],
@@ -23,7 +23,7 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="JSON out (JSON lines with -).")] = False,
 ) -> None:
     """Answer a question from every issue, citing issue date and section of each item used."""
-    core = state.core()
+    core = runtime(ctx).core()
     if question != "-":
         answer = core.ask(question, k=k)
         if as_json:
@@ -42,19 +42,23 @@ def ask(
         sys.stdout.flush()
 
 
-@app.command()
-def reindex() -> None:
+def reindex(ctx: typer.Context) -> None:
     """Rebuild the search index from the store (stored vectors are reused, never re-embedded)."""
-    typer.echo(state.core().engine.reindex())
+    typer.echo(runtime(ctx).core().reindex())
 
 
-@app.command("eval")
 def evaluate_command(
+    ctx: typer.Context,
     questions: Annotated[Path, typer.Argument(help="JSON lines: {q, date, section, must_contain, kind}.")],
 ) -> None:
     """Recall@1, recall@5 and MRR per question kind, for hybrid, dense-only and BM25-only ranking."""
-    from digestbot.evaluate import evaluate, format_report
+    from digestbot.evaluate import format_report
 
-    core = state.core()
-    core.engine.ensure_index()
-    typer.echo(format_report(evaluate(core.engine, questions)))
+    typer.echo(format_report(runtime(ctx).core().evaluate(questions)))
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the ``digestbot`` app."""
+    app.command()(ask)
+    app.command("eval")(evaluate_command)
+    app.command()(reindex)

@@ -8,14 +8,14 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
-from digestbot.cli.base import app, emit_json, parse_date, state
+from digestbot.cli.base import emit_json, parse_date, runtime
 from digestbot.core import IngestReport, IngestResult
 from digestbot.render.data import ingest_dict, issue_dict, summary_dict
 from digestbot.render.plain import issue_text, summary_line
 
 
-@app.command()
 def ingest(
+    ctx: typer.Context,
     locations: Annotated[list[str], typer.Argument(help="Files, folders, page URLs or feed URLs.")],
     date: Annotated[
         str | None, typer.Option("--date", help="The issue date (YYYY-MM-DD); beats any date in the text.")
@@ -25,7 +25,7 @@ def ingest(
 ) -> None:
     """Parse and store digest issues; a bad file is reported and the rest go on (exit 1 if any failed)."""
     when = parse_date(date) if date else None
-    core = state.core()
+    core = runtime(ctx).core()
     show_bar = not as_json and sys.stderr.isatty()
     with _progress(show_bar) as bar:
         task = bar.add_task("ingesting", total=None)
@@ -69,10 +69,9 @@ def _print_report(report: IngestReport) -> None:
         typer.echo(f"digestbot: error: {result.error}", err=True)
 
 
-@app.command("issues")
-def list_issues(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def list_issues(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List every issue in the archive with its sections."""
-    summaries = state.core().issues()
+    summaries = runtime(ctx).core().issues()
     if as_json:
         emit_json([summary_dict(summary) for summary in summaries])
         return
@@ -82,14 +81,21 @@ def list_issues(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
         typer.echo(summary_line(summary))
 
 
-@app.command()
 def show(
+    ctx: typer.Context,
     date: Annotated[str, typer.Argument(help="The issue date, YYYY-MM-DD.")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Show one issue: sections, items and their analysis."""
-    issue = state.core().show(parse_date(date))
+    issue = runtime(ctx).core().show(parse_date(date))
     if as_json:
         emit_json(issue_dict(issue))
     else:
         typer.echo(issue_text(issue))
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the ``digestbot`` app."""
+    app.command()(ingest)
+    app.command("issues")(list_issues)
+    app.command()(show)

@@ -1,4 +1,8 @@
-"""Shared CLI plumbing: the Typer app, global options, lazily built settings and core."""
+"""Shared CLI plumbing: the Typer app factory, global options, and the lazily built core.
+
+There is no module-level app or state: ``build_cli(factory)`` makes a fresh app whose commands reach the
+core through ``ctx.obj`` (a ``Runtime``), so tests inject a core factory instead of patching a module.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +13,20 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
 from typer.core import TyperGroup
 
-from digestbot.core import Digestbot
 from digestbot.errors import ConfigError, DigestbotError
 from digestbot.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from digestbot.conversation import Conversations
+    from digestbot.core import Digestbot
+
+CoreFactory = Callable[[Settings], "Digestbot"]
 
 
 class DigestbotGroup(TyperGroup):
@@ -30,37 +39,25 @@ class DigestbotGroup(TyperGroup):
             fail(str(exc))
 
 
-app = typer.Typer(
-    cls=DigestbotGroup,
-    name="digestbot",
-    help="A weekly security digest in chat: ingest issues, ask questions, deliver to Slack and Teams.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-
-def _build_core(settings: Settings) -> Digestbot:
+def default_factory(settings: Settings) -> Digestbot:
+    """The production core: every configured platform's publisher and destinations."""
     from digestbot import platforms
     from digestbot.app import build_core
 
     return build_core(
         settings,
-        publishers=lambda chat: platforms.publishers(settings, chat),
+        publishers=platforms.publishers(settings),
         destinations=platforms.configured_destinations(settings),
     )
 
 
 @dataclass
-class CliState:
-    """What the global options set, and the core built from it on first use.
+class Runtime:
+    """What the global options set, and the core built from it on first use (``ctx.obj``)."""
 
-    ``build`` makes the core from settings; tests replace it to inject a fake embedder.
-    """
-
+    factory: CoreFactory
     data_dir: Path | None = None
     config: Path | None = None
-    build: Callable[[Settings], Digestbot] = _build_core
     _settings: Settings | None = None
     _core: Digestbot | None = field(default=None, repr=False)
 
@@ -74,31 +71,57 @@ class CliState:
     def core(self) -> Digestbot:
         """The core, built once."""
         if self._core is None:
-            self._core = self.build(self.settings)
+            self._core = self.factory(self.settings)
         return self._core
 
+    def conversations(self) -> Conversations:
+        """The conversation core over this core (for the chat surfaces)."""
+        from digestbot.app import build_conversations
 
-state = CliState()
+        return build_conversations(self.core())
 
 
-@app.callback()
-def main_options(
-    data_dir: Annotated[
-        Path | None,
-        typer.Option("--data-dir", help="Keep the database and index under DIR (env DIGESTBOT_DATA_DIR)."),
-    ] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Config file (default: config/digestbot.toml).")
-    ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
-) -> None:
-    """digestbot: a weekly security digest in chat."""
-    state.data_dir, state.config = data_dir, config
-    state._settings, state._core = None, None
-    logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+def runtime(ctx: typer.Context) -> Runtime:
+    """The runtime the global options built for this invocation."""
+    obj = ctx.find_root().obj
+    if not isinstance(obj, Runtime):
+        raise RuntimeError("digestbot CLI used without its global options callback")
+    return obj
+
+
+def new_app(factory: CoreFactory) -> typer.Typer:
+    """An empty ``digestbot`` app whose global options build a ``Runtime`` over ``factory``."""
+    app = typer.Typer(
+        cls=DigestbotGroup,
+        name="digestbot",
+        help="A weekly security digest in chat: ingest issues, ask questions, deliver to Slack and Teams.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
     )
-    logging.getLogger("digestbot").setLevel(logging.DEBUG if verbose else logging.INFO)
+
+    @app.callback()
+    def main_options(
+        ctx: typer.Context,
+        data_dir: Annotated[
+            Path | None,
+            typer.Option(
+                "--data-dir", help="Keep the database and index under DIR (env DIGESTBOT_DATA_DIR)."
+            ),
+        ] = None,
+        config: Annotated[
+            Path | None, typer.Option("--config", help="Config file (default: config/digestbot.toml).")
+        ] = None,
+        verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
+    ) -> None:
+        """digestbot: a weekly security digest in chat."""
+        ctx.obj = Runtime(factory, data_dir=data_dir, config=config)
+        logging.basicConfig(
+            level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+        )
+        logging.getLogger("digestbot").setLevel(logging.DEBUG if verbose else logging.INFO)
+
+    return app
 
 
 def _load(config: Path | None, **overrides: Any) -> Settings:

@@ -7,41 +7,42 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from digestbot.cli.base import app, parse_date, state
+from digestbot.cli.base import parse_date, runtime
 
 if TYPE_CHECKING:
     from digestbot.benchmark.runner import Report
 
 
-@app.command()
 def serve(
+    ctx: typer.Context,
     console: Annotated[
         bool, typer.Option("--console", help="A chat at this terminal, whatever is configured.")
     ] = False,
 ) -> None:
     """Run the bot: Slack and Teams when configured, with the weekly schedule; with no chat credentials,
     a console chat (over the bundled sample archive when the archive is empty)."""
-    settings = state.settings
+    run = runtime(ctx)
+    settings = run.settings
     if console or not settings.chat_configured:
         from digestbot.console import run_console
 
-        run_console(state.core(), settings, sys.stdin, sys.stdout)
+        run_console(run.core(), run.conversations(), settings, sys.stdin, sys.stdout)
         return
     from digestbot import platforms
     from digestbot.scheduler import build_scheduler
     from digestbot.serve import run_chat
 
-    core = state.core()
+    core, conversations = run.core(), run.conversations()
     scheduler = build_scheduler(core, settings)
     scheduler.start()
     try:
-        run_chat(settings, core, extra_routes=platforms.extra_routes(settings, core))
+        run_chat(settings, core, conversations, extra_routes=platforms.extra_routes(settings, conversations))
     finally:
         scheduler.shutdown(wait=False)
 
 
-@app.command()
 def post(
+    ctx: typer.Context,
     issue: Annotated[
         str | None, typer.Option("--issue", help="Post this issue (YYYY-MM-DD) where it is missing.")
     ] = None,
@@ -51,7 +52,7 @@ def post(
 ) -> None:
     """Deliver new issues (or one issue) to the configured and subscribed channels, exactly once each."""
     day = parse_date(issue) if issue else None
-    core = state.core()
+    core = runtime(ctx).core()
     if dry_run:
         planned = core.plan_delivery(day)
         for entry in planned:
@@ -71,8 +72,8 @@ def post(
         raise typer.Exit(1)
 
 
-@app.command()
 def bench(
+    ctx: typer.Context,
     quick: Annotated[bool, typer.Option("--quick", help="A smaller archive and load (a smoke run).")] = False,
 ) -> None:
     """Performance report: latency against its floor, start-up, ingest, reindex, memory, and Slack load
@@ -83,4 +84,11 @@ def bench(
     def slack(report: Report) -> None:
         run(report, requests=20 if quick else 200)
 
-    run_benchmarks(state.settings, quick=quick, extra=[slack])
+    run_benchmarks(runtime(ctx).settings, quick=quick, extra=[slack])
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the ``digestbot`` app."""
+    app.command()(serve)
+    app.command()(post)
+    app.command()(bench)

@@ -6,6 +6,8 @@ from typing import Any
 
 from digestbot.core import IngestResult
 from digestbot.domain import Answer, Hit, Issue, IssueSummary
+from digestbot.render import words
+from digestbot.render.plain import answer_text
 
 
 def summary_dict(summary: IssueSummary) -> dict[str, Any]:
@@ -49,12 +51,18 @@ def hit_dict(hit: Hit) -> dict[str, Any]:
 
 
 def answer_dict(answer: Answer) -> dict[str, Any]:
-    """{query, answer, hits: [...], notes}."""
+    """{query, answer, lead, hits: [...], related: [...], notes}: ``answer`` is the plain-text answer,
+    ``hits`` the items it uses (``line``: how the answer shows each one)."""
+    lead = None
+    if answer.lead is not None:
+        lead = {"text": answer.lead.text, "citation": words.cite_hit(answer.lead.hit)}
     return {
         "query": answer.query,
-        "answer": answer.text,
-        "hits": [hit_dict(hit) for hit in answer.hits],
-        "notes": list(answer.notes),
+        "answer": answer_text(answer),
+        "lead": lead,
+        "hits": [{**hit_dict(item.hit), "line": item.line} for item in answer.items],
+        "related": [hit_dict(hit) for hit in answer.related],
+        "notes": words.answer_notes(answer),
     }
 
 

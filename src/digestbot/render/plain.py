@@ -1,8 +1,23 @@
-"""Domain objects as plain text, for the terminal (CLI and console chat)."""
+"""Domain objects and conversation outcomes as plain text, for the terminal (CLI and console chat)."""
 
 from __future__ import annotations
 
-from digestbot.domain import Answer, Issue, IssueSummary
+from collections.abc import Sequence
+
+from digestbot.conversation import (
+    Answered,
+    Details,
+    EmptyArchive,
+    Failed,
+    Help,
+    Latest,
+    Outcome,
+    Subscription,
+)
+from digestbot.domain import Answer, Hit, Issue, IssueSummary
+from digestbot.render import words
+
+COMMAND = "/digest"
 
 
 def summary_line(summary: IssueSummary) -> str:
@@ -13,7 +28,7 @@ def summary_line(summary: IssueSummary) -> str:
 
 def issue_text(issue: Issue) -> str:
     """The whole issue, sections and items, analysis indented under its item."""
-    lines = [f"{issue.title} — {issue.date:%-d %B %Y}"]
+    lines = [f"{issue.title} — {words.long_date(issue.date)}"]
     if issue.url:
         lines.append(issue.url)
     part: str | None = None
@@ -30,17 +45,71 @@ def issue_text(issue: Issue) -> str:
 
 def issue_overview(issue: Issue) -> str:
     """A short overview: title, date, and sections with item counts."""
-    head = f"{issue.title} — {issue.date:%-d %B %Y} ({_count(sum(len(s.items) for s in issue.sections))})"
-    body = [f"  {section.name}: {_count(len(section.items))}" for section in issue.sections]
+    total = words.plural(sum(len(s.items) for s in issue.sections), "item")
+    head = f"{issue.title} — {words.long_date(issue.date)} ({total})"
+    body = [f"  {section.name}: {words.plural(len(section.items), 'item')}" for section in issue.sections]
     return "\n".join([head, *body])
 
 
-def answer_text(answer: Answer) -> str:
-    """The answer text (it cites every item), then any note it does not already say."""
-    lines = [answer.text]
-    lines += [f"({note})" for note in answer.notes if note not in answer.text]
+def answer_text(answer: Answer, *, numbered: bool = False) -> str:
+    """The lead (quoted, cited), one line per item used with its citation, related items, then notes.
+    ``numbered`` numbers the items (the console's ``more N`` refers to them)."""
+    if not answer.found:
+        lines = [words.nothing_found(answer)]
+    else:
+        lines = [_lead(answer)]
+        for number, item in enumerate(answer.items, 1):
+            bullet = f"{number}." if numbered else "•"
+            lines.append(f"{bullet} {item.line} — {words.cite_hit(item.hit)}")
+        if answer.related:
+            lines.append("Related: " + "; ".join(words.cite_hit(hit) for hit in answer.related))
+    lines += [f"({note})" for note in words.answer_notes(answer)]
     return "\n".join(lines)
 
 
-def _count(items: int) -> str:
-    return f"{items} item" if items == 1 else f"{items} items"
+def _lead(answer: Answer) -> str:
+    if answer.lead is None:
+        return words.lead_sentence(answer)
+    return f"{answer.lead.text} — {words.cite_hit(answer.lead.hit)}"
+
+
+def details_text(hits: Sequence[Hit]) -> str:
+    """Items in full: citation, text, analysis."""
+    blocks = []
+    for hit in hits:
+        lines = [words.cite_hit(hit), f"  {hit.text}", *(f"    – {line}" for line in hit.analysis)]
+        if hit.url:
+            lines.append(f"  {hit.url}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def help_text() -> str:
+    """Help in the console's syntax (``/digest`` is optional at the prompt)."""
+    width = max(len(topic.usage) for topic in words.HELP_TOPICS) + len(COMMAND) + 3
+    lines = [words.HELP_INTRO]
+    lines += [f"  {f'{COMMAND} {t.usage}':<{width}}{t.meaning}" for t in words.HELP_TOPICS]
+    lines.append(f"  {'more N':<{width}}the full text and analysis of item N of the last answer")
+    lines.append("(/digest is optional here.) " + words.HELP_OUTRO)
+    return "\n".join(lines)
+
+
+def outcome_text(outcome: Outcome) -> str:
+    """Any conversation outcome as console text (not for ``Ignored``, which gets no reply)."""
+    match outcome:
+        case Answered(answer):
+            text = answer_text(answer, numbered=True)
+            return f"{text}\n(type “more 1” for the full item)" if answer.found else text
+        case Latest(issue):
+            return issue_overview(issue)
+        case EmptyArchive():
+            return words.EMPTY_ARCHIVE
+        case Subscription(action, flag):
+            return words.subscription_line(action.value, flag, place="console", command="subscribe")
+        case Details(hits):
+            return details_text(hits)
+        case Failed(reason):
+            return words.failure_line(reason)
+        case Help():
+            return help_text()
+    raise ValueError(f"no text for {outcome!r}")

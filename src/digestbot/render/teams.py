@@ -14,9 +14,19 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from digestbot.commands import HELP_TEXT
+from digestbot.conversation import (
+    Answered,
+    Details,
+    EmptyArchive,
+    Failed,
+    Help,
+    Latest,
+    Outcome,
+    Subscription,
+)
 from digestbot.delivery import issue_key
-from digestbot.domain import Answer, Hit, Issue, Section, citation
+from digestbot.domain import Answer, AnswerItem, Hit, Issue, Section
+from digestbot.render import words
 
 Element = dict[str, Any]
 Activity = dict[str, Any]
@@ -60,15 +70,12 @@ def link(url: str | None, label_markdown: str) -> str:
 
 def cite(title: str, day: dt.date, section: str, url: str | None) -> str:
     """The citation "Weekly Security Digest, 9 Jul 2024 · Israel – Gaza", linked to the issue."""
-    return link(url, escape(citation(title, day, section)))
+    return link(url, escape(words.citation(title, day, section)))
 
 
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def hit_cite(hit: Hit) -> str:
+    """The citation of a hit, linked to its issue."""
+    return cite(hit.title, hit.date, hit.section, hit.url)
 
 
 # -- elements -------------------------------------------------------------------------------------------
@@ -158,14 +165,58 @@ def message(content: Element, *, channel_data: dict[str, Any] | None = None) -> 
 
 
 def answer_message(answer: Answer) -> Activity:
-    """An answer: the question, each cited item (or the answer text when nothing matched), any notes."""
+    """An answer on one screen: the question, the cited lead, one line per item used, each with its full
+    text and analysis behind a "Details" toggle; related items and notes last."""
     head = [plain_block(answer.query or "Help", weight="Bolder")]
-    if answer.hits:  # the answer's lead line; the items it lists follow, each cited
-        head.append(plain_block(answer.text.splitlines()[0], isSubtle=True, spacing="None"))
-    body = [hit_container(hit) for hit in answer.hits] or [plain_block(answer.text)]
-    body += [plain_block(note, isSubtle=True, size="Small") for note in answer.notes]
+    body = _answer_body(answer)
+    body += [plain_block(note, isSubtle=True, size="Small") for note in words.answer_notes(answer)]
     note = "More items matched than fit in one card; ask a narrower question to see them."
     return message(fit(head, body, escape(note)))
+
+
+def _answer_body(answer: Answer) -> list[Element]:
+    if not answer.found:
+        return [plain_block(words.nothing_found(answer))]
+    if answer.lead is not None:
+        lead = [plain_block(answer.lead.text), text_block(hit_cite(answer.lead.hit), **_CITE_STYLE)]
+    else:
+        lead = [plain_block(words.lead_sentence(answer))]
+    body: list[Element] = [{"type": "Container", "items": lead}]
+    body += [_item_container(item, number) for number, item in enumerate(answer.items, 1)]
+    if answer.related:
+        related = "; ".join(words.cite_hit(hit) for hit in answer.related)
+        body.append(plain_block(f"Related: {related}", isSubtle=True, size="Small"))
+    return body
+
+
+_CITE_STYLE: dict[str, Any] = {"size": "Small", "isSubtle": True, "spacing": "None"}
+
+
+def _item_container(item: AnswerItem, number: int) -> Element:
+    """One used item: its line and citation, then its full text and analysis, hidden until "Details"."""
+    hit, target = item.hit, f"details-{number}"
+    details = {
+        "type": "Container",
+        "id": target,
+        "isVisible": False,
+        "items": [plain_block(hit.text), *(plain_block(f"→ {line}", isSubtle=True) for line in hit.analysis)],
+    }
+    toggle = {"type": "Action.ToggleVisibility", "title": "Details", "targetElements": [target]}
+    return {
+        "type": "Container",
+        "separator": True,
+        "items": [
+            plain_block(f"• {item.line}"),
+            text_block(hit_cite(hit), **_CITE_STYLE),
+            details,
+            {"type": "ActionSet", "actions": [toggle], "spacing": "None"},
+        ],
+    }
+
+
+def details_message(hits: Sequence[Hit]) -> Activity:
+    """Items in full (citation, text, analysis)."""
+    return message(fit([], [hit_container(hit) for hit in hits], escape("The rest did not fit in one card.")))
 
 
 def issue_message(issue: Issue) -> Activity:
@@ -175,8 +226,8 @@ def issue_message(issue: Issue) -> Activity:
     can be told apart from any other."""
     key = issue_key(issue.date)
     items = sum(len(part.items) for part in issue.sections)
-    overview = f"{link(issue.url, escape(_day(issue.date)))} · {_plural(items, 'item')}"
-    overview += f" in {_plural(len(issue.sections), 'section')}"
+    overview = f"{link(issue.url, escape(words.short_date(issue.date)))} · {words.plural(items, 'item')}"
+    overview += f" in {words.plural(len(issue.sections), 'section')}"
     head = [
         {"type": "Container", "id": key, "items": [plain_block(issue.title, weight="Bolder", size="Large")]},
         text_block(overview, isSubtle=True, spacing="None"),
@@ -192,31 +243,45 @@ def notice_message(line: str) -> Activity:
 
 
 def help_message() -> Activity:
-    """``help``: the shared command list, worded for Teams (mention the bot instead of ``/digest``)."""
-    text = HELP_TEXT.replace("/digest ", "@digestbot ")
-    return message(card([plain_block(text, fontType="Monospace")]))
+    """``help``, in Teams' syntax (mention the bot, or just type in a 1:1 chat)."""
+    lines = [text_block(escape(words.HELP_INTRO), weight="Bolder")]
+    lines += [
+        text_block(f"`@digestbot {escape(topic.usage)}` — {escape(topic.meaning)}", spacing="None")
+        for topic in words.HELP_TOPICS
+    ]
+    lines.append(plain_block("In a 1:1 chat with me, no mention is needed.", isSubtle=True))
+    lines.append(plain_block(words.HELP_OUTRO, isSubtle=True, size="Small"))
+    return message(card(lines))
 
 
 def empty_archive_message() -> Activity:
-    """What ``latest`` says before any issue was ingested."""
-    return notice_message("The archive is empty: no issue has been ingested yet.")
+    """What ``latest`` and questions get before any issue was ingested."""
+    return notice_message(words.EMPTY_ARCHIVE)
 
 
-def apology_message() -> Activity:
-    """What the user sees after an unexpected error (the details go to the log, never to the chat)."""
-    return notice_message("Sorry, something went wrong on my side. Please try again in a minute.")
+def subscription_message(outcome: Subscription) -> Activity:
+    """The reply to subscribe / unsubscribe / status."""
+    line = words.subscription_line(
+        outcome.action.value, outcome.flag, place="conversation", command="@digestbot subscribe"
+    )
+    return notice_message(line)
 
 
-SUBSCRIPTION_LINES = {
-    ("subscribe", True): "Subscribed: new issues of the digest will be posted in this conversation.",
-    ("subscribe", False): "This conversation is already subscribed to the digest.",
-    ("unsubscribe", True): "Unsubscribed: new issues will no longer be posted in this conversation.",
-    ("unsubscribe", False): "This conversation was not subscribed.",
-    ("status", True): "This conversation is subscribed: new issues of the digest are posted here.",
-    ("status", False): "This conversation is not subscribed. Send me “subscribe” to get new issues here.",
-}
-
-
-def subscription_message(action: str, flag: bool) -> Activity:
-    """The reply to ``subscribe`` / ``unsubscribe`` (flag: it changed) or ``status`` (subscribed)."""
-    return notice_message(SUBSCRIPTION_LINES[(action, flag)])
+def outcome_message(outcome: Outcome) -> Activity:
+    """Any conversation outcome as a Teams message (not for ``Ignored``, which gets no reply)."""
+    match outcome:
+        case Answered(answer):
+            return answer_message(answer)
+        case Latest(issue):
+            return issue_message(issue)
+        case EmptyArchive():
+            return empty_archive_message()
+        case Subscription():
+            return subscription_message(outcome)
+        case Details(hits):
+            return details_message(hits)
+        case Failed(reason):
+            return notice_message(words.failure_line(reason))
+        case Help():
+            return help_message()
+    raise ValueError(f"no Teams message for {outcome!r}")

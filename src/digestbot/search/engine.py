@@ -27,6 +27,7 @@ from digestbot.search.ranking import (
     lexical_scores,
     rare_rows,
 )
+from digestbot.search.relevance import RelevancePolicy
 from digestbot.search.snapshot import Snapshot
 from digestbot.search.text import best_sentence, content_tokens
 from digestbot.store import Archive
@@ -34,14 +35,6 @@ from digestbot.store import Archive
 log = logging.getLogger(__name__)
 
 MODES = ("hybrid", "dense", "bm25")
-# Calibrated with all-MiniLM-L6-v2 on the two seed issues plus 6 invented items (best-passage cosine of the
-# top hit): 27 on-topic questions scored 0.39-0.80 on dense evidence alone ("RockYou2024" 0.39, "Midnight
-# Blizzard" 0.42, "French elections" 0.60) and 0.25-0.34 where the words are rare ("compulsory hijab" 0.25,
-# "China" 0.30, "Shejaiya operation" 0.34); 20 off-topic ones scored 0.04-0.31 ("weather forecast tomorrow"
-# 0.31, "how do I reset my email password" 0.26, "recipe for banana bread" 0.19, "asdfgh" 0.19). With the
-# rules below all 27 were relevant and none of the 20.
-DEFAULT_THRESHOLD = 0.36
-RARE_TERM_MARGIN = 0.12  # an item with rare question words (or a named section) may sit this far below
 
 
 class SearchError(DigestbotError):
@@ -50,10 +43,11 @@ class SearchError(DigestbotError):
 
 @dataclass(frozen=True)
 class SearchResult:
-    """Ranked hits, the filters applied (human-readable), and whether anything is actually relevant."""
+    """Ranked hits, whether anything is actually relevant, and the date filter applied (``scope``).
+
+    Values only: the renderers word them."""
 
     hits: list[Hit]
-    filters: list[str] = field(default_factory=list)
     relevant: bool = False
     query: str = ""
     relevant_ids: frozenset[int] = frozenset()
@@ -61,26 +55,31 @@ class SearchResult:
     # item id -> the sentence that matched, for relevant items matched beyond their opening passage
     # (a fact in the fourth analysis paragraph): answers quote it.
     passages: dict[int, str] = field(default_factory=dict)
+    # the thread's issue, when it had nothing relevant and every issue was searched instead
+    widened_from: date | None = None
 
 
 class SearchEngine:
     """Hybrid search over the archive. Thread-safe; the index loads on first use or ``ensure_index``."""
 
     def __init__(
-        self, archive: Archive, embedder: Embedder, index_dir: Path, *, threshold: float | None = None
+        self, archive: Archive, embedder: Embedder, index_dir: Path, policy: RelevancePolicy
     ) -> None:
         self.archive = archive
         self.embedder = embedder
         self.index_dir = Path(index_dir)
-        default = getattr(embedder, "relevance_threshold", DEFAULT_THRESHOLD)
-        self.threshold = float(threshold if threshold is not None else default)
-        self.floor = float(getattr(embedder, "relevance_floor", self.threshold - RARE_TERM_MARGIN))
+        self.policy = policy
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
         # One query at a time is faster on one OpenMP thread: measured 0.6 ms against 16 ms on 2 cores
         # for 17k passages, where faiss's threads spin against numpy's. faiss has its own libgomp, so
         # torch's threads are unaffected.
         faiss.omp_set_num_threads(1)
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the index is loaded (it is before ``serve`` accepts requests)."""
+        return self._snapshot is not None
 
     def ensure_index(self) -> str:
         """Load the index, or rebuild it if missing, stale, corrupt or built for another model."""
@@ -135,8 +134,7 @@ class SearchEngine:
         if scoped.relevant:
             return scoped
         wider = self._run(snap, parsed.text, max(k, 1), None, mode, vectors)
-        note = f"nothing relevant in {thread.label}; searched every issue"
-        return replace(wider, filters=[note])
+        return replace(wider, widened_from=issue_date)
 
     def _run(
         self,
@@ -147,13 +145,12 @@ class SearchEngine:
         mode: str,
         vectors: dict[str, np.ndarray],
     ) -> SearchResult:
-        filters = [scope.label] if scope is not None else []
         lo, hi = snap.row_range(scope)
         tokens = content_tokens(text)
         if hi <= lo:
-            return SearchResult([], [*filters, "no issues in that period"], False, text, frozenset(), scope)
+            return SearchResult([], False, text, frozenset(), scope)
         if not tokens:
-            return self._browse(snap, text, k, scope, filters)
+            return self._browse(snap, text, k, scope)
         depth = max(64, 10 * k)
         qvec = self._query_vector(text, mode, vectors)
         dense = dense_scores(snap, qvec, lo, hi, depth * 3) if qvec is not None else {}
@@ -166,7 +163,7 @@ class SearchEngine:
         hits = [_hit(snap, row, score) for row, score in zip(rows, scores, strict=True)]
         ids = frozenset(snap.items[row].id for row in relevant)
         passages = _passages(snap, relevant, qvec, tokens) if qvec is not None else {}
-        return SearchResult(hits, filters, bool(ids), text, ids, scope, passages)
+        return SearchResult(hits, bool(ids), text, ids, scope, passages)
 
     def _query_vector(self, text: str, mode: str, vectors: dict[str, np.ndarray]) -> np.ndarray | None:
         if mode == "bm25":
@@ -183,36 +180,23 @@ class SearchEngine:
         named: set[int],
         lexical: dict[int, float],
     ) -> list[int]:
-        """Rows about the question, not merely the nearest items of an unrelated archive.
-
-        Relevant: best-passage cosine at least ``threshold``; or at least ``floor`` (by default
-        ``threshold - RARE_TERM_MARGIN``) for an item with strong lexical evidence (rare question words)
-        or in a section the question names (``named``).
-        """
+        """Rows about the question (the policy's call), not merely the nearest items of the archive;
+        ``named`` are rows with strong lexical evidence or in a section the question names."""
         if qvec is None:
             return [row for row in rows if row in lexical]
-        sims = snap.item_similarity(rows, qvec)
-        floor = min(self.floor, self.threshold)
-        return [
-            row
-            for row, sim in zip(rows, sims.tolist(), strict=True)
-            if sim >= self.threshold or (row in named and sim >= floor)
-        ]
+        return self.policy.relevant(rows, snap.item_similarity(rows, qvec).tolist(), named)
 
-    def _browse(
-        self, snap: Snapshot, text: str, k: int, scope: DateScope | None, filters: list[str]
-    ) -> SearchResult:
+    def _browse(self, snap: Snapshot, text: str, k: int, scope: DateScope | None) -> SearchResult:
         """A question naming only a period ("what was in last week's issue?"): its items, newest first."""
         if scope is None and snap.newest is not None:
             scope = DateScope(
                 snap.newest, snap.newest, f"the latest issue ({snap.newest.day} {snap.newest:%b %Y})"
             )
-            filters = [scope.label]
         lo, hi = snap.row_range(scope)
         rows = sorted(range(lo, hi), key=lambda row: (-int(snap.ordinals[row]), row))[:k]
         hits = [_hit(snap, row, 0.0) for row in rows]
         ids = frozenset(hit.item_id for hit in hits)
-        return SearchResult(hits, filters, bool(hits), text, ids, scope)
+        return SearchResult(hits, bool(hits), text, ids, scope)
 
 
 def _passages(snap: Snapshot, rows: list[int], query: np.ndarray, tokens: list[str]) -> dict[int, str]:

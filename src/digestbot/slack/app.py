@@ -16,10 +16,11 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from digestbot.conversation import Conversations
 from digestbot.errors import ConfigError
-from digestbot.render.slack import SHARE_ACTION
+from digestbot.render.slack import DETAILS_ACTION, SHARE_ACTION
 from digestbot.settings import Settings
-from digestbot.slack.handlers import Core, SlackHandlers
+from digestbot.slack.handlers import SlackHandlers
 
 COMMAND = "/digest"
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -44,7 +45,7 @@ def build_web_client(settings: Settings) -> AsyncWebClient:
     )
 
 
-def build_slack_app(settings: Settings, core: Core) -> AsyncApp:
+def build_slack_app(settings: Settings, conversations: Conversations) -> AsyncApp:
     """The Slack app with every listener registered.
 
     HTTP mode (no app token) needs the signing secret: Bolt checks each request's signature and age.
@@ -65,7 +66,7 @@ def build_slack_app(settings: Settings, core: Core) -> AsyncApp:
         # Without a signing secret (Socket Mode) a random one: no HTTP request can ever verify.
         signing_secret=secret.get_secret_value() if secret is not None else secrets.token_hex(32),
     )
-    register(app, core)
+    register(app, conversations)
     return app
 
 
@@ -92,10 +93,11 @@ def cached_authorize(client: AsyncWebClient) -> Callable[[], Awaitable[Authorize
     return authorize
 
 
-def register(app: AsyncApp, core: Core) -> None:
-    """Attach the ``/digest`` command, the share button, mentions and messages to an app."""
-    handlers = SlackHandlers(core)
+def register(app: AsyncApp, conversations: Conversations) -> None:
+    """Attach the ``/digest`` command, the answer buttons, mentions and messages to an app."""
+    handlers = SlackHandlers(conversations)
     app.command(COMMAND)(handlers.on_command)
     app.action(SHARE_ACTION)(handlers.on_share)
+    app.action(DETAILS_ACTION)(handlers.on_details)
     app.event("app_mention")(handlers.on_mention)
     app.event("message")(handlers.on_message)

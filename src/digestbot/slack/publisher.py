@@ -18,9 +18,10 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from digestbot.delivery import PostError, issue_key
 from digestbot.domain import Issue
-from digestbot.render.slack import SlackMessage, issue_post, section_reply
+from digestbot.render.slack import issue_post, section_reply
+from digestbot.render.slack_blocks import SlackMessage
 from digestbot.settings import Settings
-from digestbot.store import ChatState, Destination
+from digestbot.store import Destination
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +60,12 @@ class SlackPublisher:
     def __init__(
         self,
         client: WebClient,
-        chat: ChatState,
         *,
         interval: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
-        self.chat = chat
         self.interval = interval
         self._sleep, self._clock = sleep, clock
         self._last: dict[str, float] = {}
@@ -75,7 +74,6 @@ class SlackPublisher:
         """Post the top-level summary, then each section in its thread; returns the top-level ts."""
         top = issue_post(issue)
         ts = self._post(dest.channel_id, top, _metadata(issue, TOP))
-        self.chat.remember_thread(self.platform, dest.channel_id, ts, issue.date)
         self._complete_thread(dest.channel_id, ts, issue, posted=set())
         return ts
 
@@ -86,7 +84,6 @@ class SlackPublisher:
         if ts is None:
             return None
         log.info("found %s already posted in %s; completing its thread", issue.date, dest.channel_id)
-        self.chat.remember_thread(self.platform, dest.channel_id, ts, issue.date)
         self._complete_thread(dest.channel_id, ts, issue, posted=self._thread_places(dest.channel_id, ts))
         return ts
 

@@ -11,7 +11,7 @@ import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
-from digestbot.domain import Issue, IssueSummary, Item, Section, content_hash
+from digestbot.domain import Hit, Issue, IssueSummary, Item, Section, content_hash
 from digestbot.store.db import Database
 from digestbot.store.models import IssueRow, ItemRow, VectorRow, utcnow
 
@@ -189,3 +189,11 @@ def _stored(item: ItemRow, issue: IssueRow) -> StoredItem:
         analysis=tuple(item.analysis),
         content_hash=item.content_hash,
     )
+
+
+def stored_hit(item: StoredItem, score: float = 0.0) -> Hit:
+    """A stored item as a search hit (what answers and details show)."""
+    return Hit(
+        item_id=item.id, date=item.date, title=item.title, section=item.section, text=item.text,
+        analysis=item.analysis, score=score, url=item.url, part=item.part,
+    )  # fmt: skip

@@ -1,7 +1,7 @@
 """The Microsoft Teams surface: ``/api/messages`` for the shared server, and weekly delivery.
 
-``build_teams_routes(settings, core)`` gives the route to mount; ``build_teams_publisher(settings)`` the
-``Publisher`` for the ``Deliverer``. Importing this package imports the Teams SDK (``digestbot.teams.sdk``
+``build_teams_routes(settings, conversations)`` gives the route to mount; ``build_teams_publisher(settings)``
+the ``Publisher`` for the ``Deliverer``. Importing this package imports the Teams SDK (``digestbot.teams.sdk``
 keeps its import-time ``load_dotenv()`` from touching the environment); the core never imports it.
 """
 

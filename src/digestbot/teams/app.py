@@ -14,9 +14,10 @@ from microsoft_teams.api.activities.message import MessageActivity, MessageActiv
 from microsoft_teams.api.auth.cloud_environment import CloudEnvironment
 from microsoft_teams.api.auth.credentials import TokenProvider
 
+from digestbot.conversation import Conversations
 from digestbot.settings import Settings
 from digestbot.teams import handlers, parse
-from digestbot.teams.handlers import Core, Reply
+from digestbot.teams.handlers import Reply
 from digestbot.teams.sdk import ActivityContext, App, HttpServerAdapter, new_app
 
 TEAMS_PATH = "/api/messages"
@@ -24,7 +25,7 @@ TEAMS_PATH = "/api/messages"
 
 def build_teams_app(
     settings: Settings,
-    core: Core,
+    conversations: Conversations,
     adapter: HttpServerAdapter,
     *,
     cloud: CloudEnvironment | None = None,
@@ -32,35 +33,34 @@ def build_teams_app(
 ) -> App:
     """The SDK app with every digestbot listener registered (not initialized; routes.py does that)."""
     app = new_app(settings, adapter, cloud=cloud, token=token, messaging_endpoint=TEAMS_PATH)
-    register(app, core)
+    register(app, conversations)
     return app
 
 
-def register(app: App, core: Core) -> None:
+def register(app: App, conversations: Conversations) -> None:
     """Attach the listeners: reference refresh for every activity, messages, install and uninstall."""
-    chat = core.chat
 
     async def refresh(ctx: ActivityContext[ActivityBase]) -> None:
-        await asyncio.to_thread(handlers.refresh_reference, chat, parse.conversation(ctx.activity))
+        await asyncio.to_thread(conversations.refresh_reference, parse.place(ctx.activity))
         await ctx.next()
 
     async def on_message(ctx: ActivityContext[MessageActivity]) -> None:
-        reply = await asyncio.to_thread(handlers.on_message, core, parse.message(ctx.activity))
+        reply = await asyncio.to_thread(handlers.on_message, conversations, parse.message(ctx.activity))
         if reply is not None:
             await send(ctx, reply)
 
     async def on_install(ctx: ActivityContext[InstalledActivity]) -> None:
-        await asyncio.to_thread(handlers.on_installed, chat, parse.conversation(ctx.activity))
+        await asyncio.to_thread(handlers.on_installed, conversations, parse.place(ctx.activity))
 
     async def on_uninstall(ctx: ActivityContext[UninstalledActivity]) -> None:
-        await asyncio.to_thread(handlers.on_uninstalled, chat, parse.conversation(ctx.activity))
+        await asyncio.to_thread(handlers.on_uninstalled, conversations, parse.place(ctx.activity))
 
     async def on_members(ctx: ActivityContext[ConversationUpdateActivity]) -> None:
-        activity, place = ctx.activity, parse.conversation(ctx.activity)
+        activity, place = ctx.activity, parse.place(ctx.activity)
         if parse.includes_bot(activity.members_added, activity):
-            await asyncio.to_thread(handlers.on_installed, chat, place)
+            await asyncio.to_thread(handlers.on_installed, conversations, place)
         elif parse.includes_bot(activity.members_removed, activity):
-            await asyncio.to_thread(handlers.on_uninstalled, chat, place)
+            await asyncio.to_thread(handlers.on_uninstalled, conversations, place)
 
     app.use(refresh)
     app.on_message(on_message)

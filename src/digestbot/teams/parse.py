@@ -1,4 +1,4 @@
-"""SDK activities -> digestbot's own values (``Conversation``, ``Message``). Payload types stop here."""
+"""SDK activities -> the conversation core's values (``Message``, ``Destination``); payloads stop here."""
 
 from __future__ import annotations
 
@@ -6,33 +6,50 @@ from microsoft_teams.api import Account, ActivityBase
 from microsoft_teams.api.activities.message import MessageActivity
 from microsoft_teams.api.activities.utils import StripMentionsTextOptions, strip_mentions_text
 
-from digestbot.teams.handlers import Conversation, Message
+from digestbot.conversation import Message
+from digestbot.store.chat import Destination
+
+SURFACE = "teams"
+THREAD_MARK = ";messageid="
 
 
-def conversation(activity: ActivityBase) -> Conversation:
-    """The conversation an activity came from, with its serviceUrl and tenant."""
+def place(activity: ActivityBase) -> Destination:
+    """The conversation an activity came from (without the thread of a channel message), with the
+    serviceUrl and tenant needed to post there later."""
     conv = activity.conversation
     tenant = conv.tenant_id
     if tenant is None and activity.channel_data is not None and activity.channel_data.tenant is not None:
         tenant = activity.channel_data.tenant.id
-    return Conversation(
-        id=conv.id,
-        kind=conv.conversation_type or "personal",
+    return Destination(
+        platform=SURFACE,
+        channel_id=conv.id.split(THREAD_MARK, 1)[0],
         service_url=activity.service_url,
         tenant_id=tenant,
     )
 
 
+def thread(activity: ActivityBase) -> str | None:
+    """The root message id of the channel thread the activity was written in (None outside channels)."""
+    _, mark, root = activity.conversation.id.partition(THREAD_MARK)
+    return (root or None) if mark else None
+
+
 def message(activity: MessageActivity) -> Message:
-    """A message with the bot's own @mention taken out of its text."""
+    """A message with the bot's own @mention taken out of its text. 1:1 chats are always for the bot;
+    channels and group chats only when it is @mentioned (or, in a thread it started, as a follow-up).
+    The reply goes into the same conversation, and in a channel into the same thread."""
     bot = activity.recipient.id if activity.recipient else None
-    text = strip_mentions_text(activity, StripMentionsTextOptions(account_id=bot)) or ""
+    root = thread(activity)
+    personal = (activity.conversation.conversation_type or "personal") == "personal"
     return Message(
-        conversation=conversation(activity),
-        text=text,
-        mentioned=activity.is_recipient_mentioned(),
-        user=activity.from_.id if activity.from_ else None,
-        id=activity.id,
+        surface=SURFACE,
+        place=place(activity),
+        user=activity.from_.id if activity.from_ else "",
+        text=strip_mentions_text(activity, StripMentionsTextOptions(account_id=bot)) or "",
+        thread=root,
+        reply_thread=root,
+        addressed=personal or activity.is_recipient_mentioned(),
+        event_id=activity.id,
     )
 
 

@@ -28,7 +28,7 @@ from digestbot.domain import Issue
 from digestbot.render import teams as render
 from digestbot.settings import Settings
 from digestbot.store.chat import Destination
-from digestbot.teams.handlers import PLATFORM
+from digestbot.teams.parse import SURFACE
 from digestbot.teams.sdk import AppTokenProvider, credentials, token_provider
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ MAX_RETRY_AFTER = 60.0
 class TeamsPublisher:
     """Posts issues into Teams conversations (a ``Publisher`` for the ``Deliverer``)."""
 
-    platform = PLATFORM
+    platform = SURFACE
 
     def __init__(
         self,

@@ -24,10 +24,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from digestbot.asgi import read_limited
+from digestbot.conversation import Conversations
 from digestbot.settings import Settings
 from digestbot.teams.app import TEAMS_PATH, build_teams_app
 from digestbot.teams.auth import admitted
-from digestbot.teams.handlers import Core
 from digestbot.teams.sdk import App, HttpMethod, HttpRequest, HttpRouteHandler, InboundActivityTokenValidator
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class RouteAdapter:
 
 def build_teams_routes(
     settings: Settings,
-    core: Core,
+    conversations: Conversations,
     *,
     cloud: CloudEnvironment | None = None,
     token: TokenProvider | None = None,
@@ -64,7 +64,7 @@ def build_teams_routes(
     """``POST /api/messages`` for the shared Starlette app. ``cloud`` and ``token`` are for sovereign
     clouds and tests (a loopback token issuer, a fixed outbound token); production passes neither."""
     adapter = RouteAdapter()
-    app = build_teams_app(settings, core, adapter, cloud=cloud, token=token)
+    app = build_teams_app(settings, conversations, adapter, cloud=cloud, token=token)
     endpoint = TeamsEndpoint(settings, app, adapter, cloud or PUBLIC)
     return [Route(TEAMS_PATH, endpoint.handle, methods=["POST"])]
 

@@ -1,10 +1,10 @@
-"""The shared /digest command language."""
+"""The command language every surface shares."""
 
 from __future__ import annotations
 
 import pytest
 
-from digestbot.commands import Command, Verb, parse_command
+from digestbot.conversation import Command, Verb, parse_command
 
 
 @pytest.mark.parametrize(

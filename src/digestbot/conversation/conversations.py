@@ -1,0 +1,155 @@
+"""The conversation, written once: every surface (Slack, Teams, console) calls ``Conversations.handle``.
+
+It owns what a message means: which messages are answered, dedupe of redelivered events, command
+parsing, follow-up scoping (a reply in the thread of a digest post or an answer is about that issue),
+subscriptions, help, latest, questions, and the empty-archive and error cases. It returns typed outcomes
+and never words anything: renderers do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+from digestbot.conversation.commands import Command, Verb, parse_command
+from digestbot.conversation.messages import (
+    Answered,
+    Details,
+    EmptyArchive,
+    Failed,
+    Help,
+    Ignored,
+    Latest,
+    Message,
+    Outcome,
+    Subscription,
+    SubscriptionAction,
+    outcome_issue,
+)
+from digestbot.domain import Answer, Hit, Issue
+from digestbot.errors import DigestbotError
+from digestbot.store.chat import ChatState, Destination
+
+log = logging.getLogger(__name__)
+
+
+class Library(Protocol):
+    """What the conversation needs of the archive (``digestbot.core.Digestbot`` implements it)."""
+
+    def ask(self, question: str, *, k: int | None = None, issue_date: dt.date | None = None) -> Answer:
+        """Answer a question, scoped first to ``issue_date`` when given."""
+        ...
+
+    def latest(self) -> Issue | None:
+        """The newest issue, or None for an empty archive."""
+        ...
+
+    def newest_date(self) -> dt.date | None:
+        """The newest issue's date (cheap), or None for an empty archive."""
+        ...
+
+    def hits(self, item_ids: Sequence[int]) -> list[Hit]:
+        """Stored items by id, as hits (unknown ids are left out)."""
+        ...
+
+
+class Conversations:
+    """Turns a ``Message`` into an ``Outcome``; safe to call from several threads at once."""
+
+    def __init__(self, library: Library, chat: ChatState) -> None:
+        self.library = library
+        self.chat = chat
+
+    def handle(self, message: Message) -> Outcome:
+        """What to reply to a message (``Ignored`` when the bot should stay silent). Never raises."""
+        try:
+            return self._handle(message)
+        except DigestbotError as exc:
+            return Failed(str(exc))
+        except Exception:
+            log.exception("%s: a message in %s failed", message.surface, message.place.channel_id)
+            return Failed()
+
+    def _handle(self, message: Message) -> Outcome:
+        scope, known = self._thread(message)
+        if not message.addressed and not known:
+            return Ignored.NOT_ADDRESSED
+        if message.event_id and not self.chat.first_sighting(_event_key(message)):
+            return Ignored.DUPLICATE
+        outcome = self._run(parse_command(message.text), message, scope)
+        if message.reply_thread is not None and isinstance(outcome, Answered | Latest):
+            # Remembered before the reply is posted, so a reply that comes right after it is recognised.
+            self.remember_thread(message.surface, message.place, message.reply_thread, outcome)
+        return outcome
+
+    def _thread(self, message: Message) -> tuple[dt.date | None, bool]:
+        """The issue the message's thread is about, and whether the bot started that thread."""
+        if message.thread is None:
+            return None, False
+        known = self.chat.thread(message.surface, message.place.channel_id, message.thread)
+        return (None, False) if known is None else (known.issue_date, True)
+
+    def _run(self, command: Command, message: Message, scope: dt.date | None) -> Outcome:
+        match command.verb:
+            case Verb.HELP:
+                return Help()
+            case Verb.LATEST:
+                issue = self.library.latest()
+                return EmptyArchive() if issue is None else Latest(issue)
+            case Verb.ASK:
+                return self.ask(command.question, scope)
+        return self._subscription(SubscriptionAction(command.verb.value), message)
+
+    def ask(self, question: str, scope: dt.date | None = None) -> Outcome:
+        """A question, scoped first to a thread's issue; the empty archive says so."""
+        if self.library.newest_date() is None:
+            return EmptyArchive()
+        return Answered(self.library.ask(question, issue_date=scope))
+
+    def _subscription(self, action: SubscriptionAction, message: Message) -> Subscription:
+        place = message.place
+        match action:
+            case SubscriptionAction.SUBSCRIBE:
+                return Subscription(action, self.chat.subscribe(place, user=message.user))
+            case SubscriptionAction.UNSUBSCRIBE:
+                return Subscription(action, self.chat.unsubscribe(place.platform, place.channel_id))
+        return Subscription(action, self.chat.subscription(place.platform, place.channel_id) is not None)
+
+    def details(self, item_ids: Sequence[int]) -> Outcome:
+        """Items in full, for a "Details" button; never raises."""
+        try:
+            hits = self.library.hits(item_ids)
+        except DigestbotError as exc:
+            return Failed(str(exc))
+        except Exception:
+            log.exception("details of items %s failed", list(item_ids)[:5])
+            return Failed()
+        return Details(tuple(hits)) if hits else Failed("that item is no longer in the archive")
+
+    def remember_thread(self, surface: str, place: Destination, thread: str, outcome: Outcome) -> None:
+        """A reply was (or is about to be) posted as the root of ``thread``: replies there are follow-ups
+        about its issue."""
+        self.chat.remember_thread(surface, place.channel_id, thread, outcome_issue(outcome))
+
+    def installed(self, place: Destination) -> bool:
+        """The app was added to a conversation (Teams): deliver weekly issues there. True if new."""
+        return self.chat.subscribe(place)
+
+    def uninstalled(self, place: Destination) -> bool:
+        """The app was removed from a conversation: stop delivering there. True if it was subscribed."""
+        return self.chat.unsubscribe(place.platform, place.channel_id)
+
+    def refresh_reference(self, place: Destination) -> None:
+        """Keep a subscribed conversation's reference (Teams serviceUrl) current."""
+        if place.service_url is None:
+            return
+        known = self.chat.subscription(place.platform, place.channel_id)
+        if known is not None and known.service_url != place.service_url:
+            self.chat.subscribe(place)
+
+
+def _event_key(message: Message) -> str:
+    """One dedupe key scheme for every surface."""
+    return f"{message.surface}:{message.place.channel_id}:{message.event_id}"

@@ -1,0 +1,155 @@
+"""The words every surface shares: dates, citations, periods, notes and the help topics.
+
+Renderers (Slack, Teams, plain text) lay these out and escape them their own way; nothing outside
+``render/`` words a domain value for a user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from digestbot.domain import Answer, Hit, Period
+
+_POSSESSIVES = ("’s ", "‘s ", "'s ")
+
+
+def short_date(day: dt.date) -> str:
+    """How a date is written everywhere: "9 Jul 2024"."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def long_date(day: dt.date) -> str:
+    """A date in a heading: "9 July 2024"."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def short_title(title: str) -> str:
+    """The digest's name without a publisher's possessive byline.
+
+    "Acme Corp’s Weekly Security Digest" -> "Weekly Security Digest". The byline is up to four capitalised
+    words before a possessive; any other title is kept whole.
+    """
+    for mark in _POSSESSIVES:
+        head, sep, tail = title.partition(mark)
+        words = head.split()
+        if sep and tail.strip() and 0 < len(words) <= 4 and all(word[:1].isupper() for word in words):
+            return tail.strip()
+    return title.strip()
+
+
+def citation(title: str, day: dt.date, section: str) -> str:
+    """How every item is cited: "Weekly Security Digest, 9 Jul 2024 · Israel – Gaza"."""
+    return f"{short_title(title)}, {short_date(day)} · {section}"
+
+
+def cite_hit(hit: Hit) -> str:
+    """The citation of a search hit."""
+    return citation(hit.title, hit.date, hit.section)
+
+
+def plural(count: int, word: str) -> str:
+    """ "1 item", "2 items"."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def describe_period(period: Period) -> str:
+    """A date filter in words: "the 9 Jul 2024 issue", "July 2024", "2023", "since June 2024"…"""
+    start, end = period.start, period.end
+    if start is None and end is None:
+        return "every issue"
+    if start is None:
+        return f"issues up to {short_date(end)}" if end else "every issue"
+    if end is None:
+        return f"issues since {_month_or_day(start)}"
+    if start == end:
+        return f"the {short_date(start)} issue"
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return f"issues from {start.year}"
+    if start.day == 1 and _last_of_month(end) and (start.year, start.month) == (end.year, end.month):
+        return f"issues from {start:%B %Y}"
+    if start.day == 1 and _last_of_month(end):
+        return f"issues from {start:%B %Y} to {end:%B %Y}"
+    return f"issues from {short_date(start)} to {short_date(end)}"
+
+
+def _month_or_day(day: dt.date) -> str:
+    return f"{day:%B %Y}" if day.day == 1 else short_date(day)
+
+
+def _last_of_month(day: dt.date) -> bool:
+    return (day + dt.timedelta(days=1)).month != day.month
+
+
+def answer_notes(answer: Answer) -> list[str]:
+    """What a surface says about how the answer was found (filters, widening, shortening)."""
+    notes: list[str] = []
+    if answer.widened_from is not None:
+        notes.append(
+            f"Nothing relevant in the {short_date(answer.widened_from)} issue; searched every issue."
+        )
+    elif answer.period is not None:
+        notes.append(f"Searched {describe_period(answer.period)}.")
+    if answer.nearest is not None:
+        notes.append(f"No issue in that period; the nearest is the {short_date(answer.nearest)} issue.")
+    if answer.shortened_to is not None:
+        notes.append(f"Your question was shortened to {answer.shortened_to} characters.")
+    return notes
+
+
+def nothing_found(answer: Answer) -> str:
+    """The honest answer when nothing in the archive is about the question."""
+    topic = answer.query.strip(" ?!.") or "that"
+    where = f" in {describe_period(answer.period)}" if answer.period is not None else ""
+    return f"I found nothing in the digests about “{topic}”{where}. Try other words or a wider period."
+
+
+def lead_sentence(answer: Answer) -> str:
+    """The opening line of an answer with items but no quotable lead."""
+    where = f" ({describe_period(answer.period)})" if answer.period is not None else ""
+    return f"Here is what the digests said{where}:"
+
+
+@dataclass(frozen=True)
+class HelpTopic:
+    """One line of help: what to type after the surface's prefix, and what it does."""
+
+    usage: str
+    meaning: str
+
+
+HELP_INTRO = "Ask me about any issue of the weekly security digest."
+HELP_TOPICS = (
+    HelpTopic("iran", "the latest on a topic, newest items first"),
+    HelpTopic("what did we say about protests in July 2024?", "a question; dates become filters"),
+    HelpTopic("ransomware in the last week of November 2024", "“last week”, “Q3 2024”, “spring 2025”…"),
+    HelpTopic("latest", "the newest issue"),
+    HelpTopic("subscribe | unsubscribe | status", "weekly delivery here"),
+    HelpTopic("help", "this list"),
+)
+HELP_OUTRO = (
+    "Every answer cites the issue date and section of each item it uses. "
+    "Dates are read relative to the newest issue in the archive."
+)
+
+SUBSCRIPTION = {
+    ("subscribe", True): "Subscribed: new issues of the digest will be posted in this {place}.",
+    ("subscribe", False): "This {place} is already subscribed to the digest.",
+    ("unsubscribe", True): "Unsubscribed: new issues will no longer be posted in this {place}.",
+    ("unsubscribe", False): "This {place} was not subscribed.",
+    ("status", True): "This {place} is subscribed: new issues of the digest are posted here.",
+    ("status", False): "This {place} is not subscribed. Send “{command}” to get new issues here.",
+}
+
+EMPTY_ARCHIVE = "The archive is empty: no issue has been ingested yet."
+APOLOGY = "Sorry, something went wrong on my side. Please try again in a minute."
+
+
+def subscription_line(action: str, flag: bool, *, place: str, command: str) -> str:
+    """The reply to subscribe / unsubscribe (flag: it changed) or status (flag: subscribed)."""
+    return SUBSCRIPTION[(action, flag)].format(place=place, command=command)
+
+
+def failure_line(reason: str | None) -> str:
+    """A failed request: the domain error's own (safe) message, or a generic apology."""
+    return APOLOGY if reason is None else f"Sorry: {reason}"

@@ -1,0 +1,61 @@
+"""Fakes shared by the tests: the hashing embedder's relevance policy, a core over given issues, and a
+library that fails, to test the error paths of every surface.
+
+``HashingEmbedder`` runs the same relevance policy code as the real model, with values calibrated for its
+noisier cosines (hashed word features put on-topic questions at 0.2-0.6 against items sharing their words).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from digestbot.app import build_core
+from digestbot.conversation import Library
+from digestbot.core import Digestbot
+from digestbot.domain import Answer, Hit, Issue
+from digestbot.embed import HashingEmbedder
+from digestbot.search.relevance import RelevancePolicy
+from digestbot.settings import Settings
+
+FAKE_POLICY = RelevancePolicy(threshold=0.2, floor=0.0)
+FAKE_RELEVANCE: dict[str, Any] = {
+    "relevance_threshold": FAKE_POLICY.threshold,
+    "relevance_floor": FAKE_POLICY.floor,
+}
+
+
+def fake_settings(**values: Any) -> Settings:
+    """Settings for a core that runs on the hashing embedder."""
+    return Settings(**{**FAKE_RELEVANCE, **values})
+
+
+def fake_core(settings: Settings, issues: Iterable[Issue] = (), **parts: Any) -> Digestbot:
+    """The real core (store, index, search, answers) on the hashing embedder, holding ``issues``;
+    ``parts`` go to ``build_core`` (publishers, destinations)."""
+    core = build_core(settings.model_copy(update=FAKE_RELEVANCE), embedder=HashingEmbedder(), **parts)
+    for issue in issues:
+        core.archive.save_issue(issue, source="test")
+    core.engine.refresh()
+    return core
+
+
+class FailingLibrary:
+    """A ``Library`` whose questions and ``latest`` raise ``error`` (a broken database, say)."""
+
+    def __init__(self, library: Library, error: Exception) -> None:
+        self.library = library
+        self.error = error
+
+    def ask(self, question: str, *, k: int | None = None, issue_date: dt.date | None = None) -> Answer:
+        raise self.error
+
+    def latest(self) -> Issue | None:
+        raise self.error
+
+    def newest_date(self) -> dt.date | None:
+        return self.library.newest_date()
+
+    def hits(self, item_ids: Sequence[int]) -> list[Hit]:
+        return self.library.hits(item_ids)

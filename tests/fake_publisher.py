@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from digestbot.delivery import PostError, issue_key
-from digestbot.domain import Issue
-from digestbot.store import Destination
+from digestbot.domain import Destination, Issue
 
 
 class Crash(BaseException):

@@ -13,9 +13,9 @@ import pytest
 from digestbot.app import build_conversations
 from digestbot.console import ConsoleChat, load_samples_if_empty
 from digestbot.core import Digestbot
+from digestbot.domain import Destination
 from digestbot.render.plain import help_text
 from digestbot.settings import load_settings
-from digestbot.store import Destination
 from tests.fakes import fake_core
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from digestbot.delivery import Deliverer, PostError, issue_key
-from digestbot.domain import Issue, Item, Section
+from digestbot.domain import Destination, Issue, Item, Section
 from digestbot.errors import NotFoundError
-from digestbot.store import Archive, ChatState, Database, Destination
+from digestbot.store import Archive, ChatState, Database
 from digestbot.store.ledger import Ledger
 from tests.fake_publisher import Crash, MemoryPublisher
 

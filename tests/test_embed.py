@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -33,9 +34,37 @@ def test_hashing_embedder_handles_empty_input() -> None:
     assert not embedder.encode([""]).any()
 
 
-def test_both_embedders_satisfy_the_protocol() -> None:
-    assert isinstance(HashingEmbedder(), Embedder)
-    assert isinstance(SentenceTransformerEmbedder(), Embedder)
+EMBEDDERS: dict[str, Callable[[], Embedder]] = {
+    "hashing": HashingEmbedder,
+    "minilm": SentenceTransformerEmbedder,
+}
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(EMBEDDERS["hashing"], id="hashing"),
+        pytest.param(EMBEDDERS["minilm"], id="minilm", marks=pytest.mark.slow),
+    ],
+)
+def test_every_embedder_keeps_the_contract(make: Callable[[], Embedder]) -> None:
+    """Float32 (n, dim) rows of unit length, the same for the same text, a zero row for an empty text,
+    similar texts closer than unrelated ones, and a name that tells models apart."""
+    embedder = make()
+    texts = [
+        "Ransomware hit three hospitals",
+        "hospitals hit by ransomware",
+        "farmers protest fuel taxes",
+        "",
+    ]
+    vectors = embedder.encode(texts)
+    assert vectors.dtype == np.float32 and vectors.shape == (4, embedder.dim)
+    assert np.allclose(np.linalg.norm(vectors[:3], axis=1), 1.0, atol=1e-5)
+    assert not vectors[3].any()
+    assert np.allclose(embedder.encode(texts[:1])[0], vectors[0], atol=1e-5)  # batching may round
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+    assert embedder.encode([]).shape == (0, embedder.dim)
+    assert embedder.name and embedder.max_tokens > 0
 
 
 def test_real_embedder_is_described_without_loading_the_model() -> None:

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from sqlalchemy import event
 
-from digestbot.domain import Issue, Item, Section
-from digestbot.store import Archive, ChatState, Database, Destination, SaveOutcome
+from digestbot.domain import Destination, Issue, Item, Section
+from digestbot.store import Archive, ChatState, Database, SaveOutcome
 from digestbot.store.models import ItemRow
 
 DAY = dt.date(2031, 3, 4)

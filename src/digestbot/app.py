@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
 from digestbot.delivery import Deliverer, Publisher
+from digestbot.domain import Destination
 from digestbot.embed import Embedder, SentenceTransformerEmbedder
 from digestbot.poller import SourcePoller
 from digestbot.search import SearchEngine
 from digestbot.search.relevance import RelevancePolicy
 from digestbot.settings import Settings
 from digestbot.sources import SourceReader
-from digestbot.store import Archive, ChatState, Database, Destination
+from digestbot.store import Archive, ChatState, Database
 from digestbot.store.ledger import Ledger
 from digestbot.store.polling import PollState
 

@@ -1,25 +1,27 @@
 """The console chat: the same commands and questions as Slack and Teams, typed at a prompt.
 
 Each line becomes a ``Message`` for the conversation core; its outcome is printed as text. ``more N``
-shows item N of the last answer in full (the console's "Details" button). Scheduled posts print here
+shows item N of the last answer in full (the console's "Details" button); a line starting with ``>`` is
+a reply in the last answer's thread (a follow-up, about that answer's issue first). Scheduled posts print here
 while the console is subscribed (it is on the first run; ``unsubscribe`` stops them).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
+import uuid
 from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
-from digestbot.conversation import Answered, Conversations, Message, Outcome
+from digestbot.conversation import Answered, Conversations, Latest, Message, Outcome
 from digestbot.core import Digestbot
-from digestbot.domain import Issue
+from digestbot.domain import Destination, Issue
 from digestbot.render.plain import issue_overview, outcome_text
 from digestbot.render.words import plural
 from digestbot.settings import Settings
-from digestbot.store import Destination
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,9 @@ class ConsoleChat:
         self.interactive = interactive
         self.greeting = greeting
         self._last: Outcome | None = None
+        self._session = uuid.uuid4().hex[:8]  # thread ids unique across console runs
+        self._replies = itertools.count(1)
+        self._thread: str | None = None  # the thread of the last answer
 
     def run(self) -> None:
         """The prompt loop, until EOF or a quit word."""
@@ -69,8 +74,21 @@ class ConsoleChat:
         more = _MORE.match(text.strip())
         if more is not None:
             return self._more(int(more.group(1)))
-        outcome = self.conversations.handle(Message(SURFACE, PLACE, "console", text))
+        follow_up = text.lstrip().startswith(">")
+        thread = self._thread if follow_up else None
+        reply_thread = thread or f"console-{self._session}-{next(self._replies)}"
+        message = Message(
+            SURFACE,
+            PLACE,
+            "console",
+            text.lstrip().removeprefix(">"),
+            thread=thread,
+            reply_thread=reply_thread,
+        )
+        outcome = self.conversations.handle(message)
         self._last = outcome
+        if isinstance(outcome, Answered | Latest):
+            self._thread = reply_thread
         return outcome_text(outcome)
 
     def _more(self, number: int) -> str:

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 
 from digestbot.answers import ask as answer_question
 from digestbot.delivery import Deliverer, DeliveryReport, PlannedPost, Publisher
-from digestbot.domain import Answer, Hit, Issue, IssueSummary
+from digestbot.domain import Answer, Destination, Hit, Issue, IssueSummary
 from digestbot.errors import DigestbotError, NotFoundError
 from digestbot.parse import parse_document
 from digestbot.poller import SourcePoller
 from digestbot.search import SearchEngine
 from digestbot.settings import SourceConfig
 from digestbot.sources import Document, SourceReader
-from digestbot.store import Archive, ChatState, Destination, SaveOutcome
+from digestbot.store import Archive, ChatState, SaveOutcome
 from digestbot.store.archive import stored_hit
 
 if TYPE_CHECKING:

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from digestbot.domain import Issue
+from digestbot.domain import Destination, Issue
 from digestbot.errors import DigestbotError, NotFoundError
-from digestbot.store import Archive, ChatState, Destination
+from digestbot.store import Archive, ChatState
 from digestbot.store.ledger import Claim, Ledger
 
 log = logging.getLogger(__name__)

@@ -69,6 +69,16 @@ class IssueSummary:
 
 
 @dataclass(frozen=True)
+class Destination:
+    """Where weekly issues go: a Slack channel, or a Teams conversation with its reference."""
+
+    platform: str
+    channel_id: str
+    service_url: str | None = None
+    tenant_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Hit:
     """A search result: one item with where it came from and how well it matched."""
 

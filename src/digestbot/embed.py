@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
 import re
 import threading
 import unicodedata
@@ -19,6 +18,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from digestbot.environment import offline_model_hub
 from digestbot.errors import ConfigError, IndexBuildError
 
 PACKAGED_MODEL_NAME = "all-MiniLM-L6-v2"
@@ -66,17 +66,21 @@ class SentenceTransformerEmbedder:
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Batch-encode texts into normalised float32 rows."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+        """Batch-encode texts into normalised float32 rows (a zero row for a blank text: the model would
+        otherwise embed its bare special tokens, which every blank text would then match)."""
+        matrix = np.zeros((len(texts), self.dim), dtype=np.float32)
+        rows = [row for row, text in enumerate(texts) if text.strip()]
+        if not rows:
+            return matrix
         vectors = self._load().encode(
-            list(texts),
+            [texts[row] for row in rows],
             batch_size=self.batch_size,
             convert_to_numpy=True,
             normalize_embeddings=True,
             show_progress_bar=False,
         )
-        return normalise_rows(np.asarray(vectors))
+        matrix[rows] = normalise_rows(np.asarray(vectors))
+        return matrix
 
     def _load(self) -> Any:
         if self._model is None:
@@ -88,8 +92,7 @@ class SentenceTransformerEmbedder:
 
 def _load_model(path: Path) -> Any:
     # Offline by construction: the model is a local directory and no hub lookup may happen.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    offline_model_hub()
     try:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging

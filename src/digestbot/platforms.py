@@ -11,8 +11,8 @@ from starlette.routing import BaseRoute
 
 from digestbot.conversation import Conversations
 from digestbot.delivery import Publisher
+from digestbot.domain import Destination
 from digestbot.settings import Settings
-from digestbot.store import Destination
 
 
 def slack_configured(settings: Settings) -> bool:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from digestbot.core import Digestbot
 from digestbot.slack.emulator import Failure, SlackEmulator
 from tests.slack.support import CHANNEL, DM, SlackDriver, message
@@ -68,9 +72,18 @@ def test_rate_limits_and_server_errors_are_retried(slack: SlackDriver, emulator:
     assert len(emulator.wait_for("chat.postMessage", 4)) == 4
 
 
-def test_a_refused_post_is_logged_not_raised(slack: SlackDriver, emulator: SlackEmulator) -> None:
+def test_a_refused_post_is_logged_not_raised(
+    slack: SlackDriver, emulator: SlackEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
     emulator.fail("chat.postMessage", Failure(status=200, error="not_in_channel", retry_after=None))
     emulator.fail("reactions.add", Failure(status=200, error="missing_scope", retry_after=None))
-    slack.event(message("ceasefire", "1700000040.000100", channel=DM), "EvRefused")
-    emulator.wait_for("chat.postMessage")
-    control(slack, emulator, 2)
+    with caplog.at_level(logging.WARNING, logger="digestbot.slack"):
+        slack.event(message("ceasefire", "1700000040.000100", channel=DM), "EvRefused")
+        emulator.wait_for("chat.postMessage")
+        control(slack, emulator, 2)  # the bot still answers the next message
+    ours = [record for record in caplog.records if record.name.startswith("digestbot.slack")]
+    assert [(record.levelname, record.getMessage()) for record in ours] == [
+        ("WARNING", "Slack: reactions.add failed: missing_scope"),
+        ("ERROR", f"Slack: chat.postMessage to {DM} failed: not_in_channel"),
+    ]
+    assert all(record.exc_info is None for record in ours)  # one line each, no traceback

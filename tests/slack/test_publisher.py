@@ -12,11 +12,11 @@ import pytest
 from pydantic import SecretStr
 
 from digestbot.delivery import Deliverer, issue_key
-from digestbot.domain import Issue, Item, Section
+from digestbot.domain import Destination, Issue, Item, Section
 from digestbot.settings import Settings
 from digestbot.slack.emulator import Failure, SlackEmulator
 from digestbot.slack.publisher import SlackPublisher, build_web_client
-from digestbot.store import Archive, ChatState, Database, Destination
+from digestbot.store import Archive, ChatState, Database
 from digestbot.store.ledger import Ledger
 
 CHANNELS = ("C0SEC0001", "C0SEC0002", "C0SEC0003")

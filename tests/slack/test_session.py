@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from digestbot.core import Digestbot
+from digestbot.domain import Destination
 from digestbot.slack.emulator import RESPONSE_URL, SlackEmulator
-from digestbot.store import Destination
 from tests.slack.support import ALICE, CHANNEL, DM, SlackDriver, mention, message
 
 BOT = "UBOTEMU01"

@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 
 from digestbot.core import Digestbot
 from digestbot.delivery import issue_key
-from digestbot.store import Destination
+from digestbot.domain import Destination
 from tests.teams import activities as act
 from tests.teams.cards import texts
 from tests.teams.connector import Connector

@@ -8,8 +8,8 @@ from starlette.testclient import TestClient
 
 from digestbot.core import Digestbot
 from digestbot.delivery import Deliverer, PostError, issue_key
+from digestbot.domain import Destination
 from digestbot.settings import Settings
-from digestbot.store import Destination
 from digestbot.store.ledger import Ledger
 from digestbot.teams import TeamsPublisher, build_teams_publisher
 from tests.teams import activities as act

@@ -10,8 +10,8 @@ import pytest
 from digestbot.app import build_conversations
 from digestbot.conversation import Conversations, Message
 from digestbot.core import Digestbot
+from digestbot.domain import Destination
 from digestbot.errors import NotFoundError
-from digestbot.store import Destination
 from digestbot.teams import handlers
 from tests.fakes import FailingLibrary
 from tests.teams.cards import texts

@@ -28,9 +28,9 @@ from digestbot.conversation.messages import (
     SubscriptionAction,
     outcome_issue,
 )
-from digestbot.domain import Answer, Hit, Issue
+from digestbot.domain import Answer, Destination, Hit, Issue
 from digestbot.errors import DigestbotError
-from digestbot.store.chat import ChatState, Destination
+from digestbot.store.chat import ChatState
 
 log = logging.getLogger(__name__)
 

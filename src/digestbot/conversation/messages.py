@@ -10,8 +10,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
-from digestbot.domain import Answer, Hit, Issue
-from digestbot.store.chat import Destination
+from digestbot.domain import Answer, Destination, Hit, Issue
 
 
 @dataclass(frozen=True)

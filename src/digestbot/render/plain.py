@@ -90,6 +90,7 @@ def help_text() -> str:
     lines = [words.HELP_INTRO]
     lines += [f"  {f'{COMMAND} {t.usage}':<{width}}{t.meaning}" for t in words.HELP_TOPICS]
     lines.append(f"  {'more N':<{width}}the full text and analysis of item N of the last answer")
+    lines.append(f"  {'> question':<{width}}a follow-up about the last answer's issue")
     lines.append("(/digest is optional here.) " + words.HELP_OUTRO)
     return "\n".join(lines)
 

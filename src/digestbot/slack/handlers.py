@@ -22,9 +22,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from digestbot.conversation import Answered, Conversations, Failed, Ignored, Message, Outcome
+from digestbot.domain import Destination
 from digestbot.render import slack as render
 from digestbot.render.slack_blocks import SlackMessage
-from digestbot.store.chat import Destination
 
 log = logging.getLogger(__name__)
 

@@ -17,11 +17,10 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from digestbot.delivery import PostError, issue_key
-from digestbot.domain import Issue
+from digestbot.domain import Destination, Issue
 from digestbot.render.slack import issue_post, section_reply
 from digestbot.render.slack_blocks import SlackMessage
 from digestbot.settings import Settings
-from digestbot.store import Destination
 
 log = logging.getLogger(__name__)
 

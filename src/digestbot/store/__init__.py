@@ -1,7 +1,7 @@
 """Persistence: the archive of issues and items, vectors, and chat/delivery state."""
 
 from digestbot.store.archive import Archive, SaveOutcome, StoredItem
-from digestbot.store.chat import ChatState, Destination, ThreadInfo
+from digestbot.store.chat import ChatState, ThreadInfo
 from digestbot.store.db import Database
 
-__all__ = ["Archive", "ChatState", "Database", "Destination", "SaveOutcome", "StoredItem", "ThreadInfo"]
+__all__ = ["Archive", "ChatState", "Database", "SaveOutcome", "StoredItem", "ThreadInfo"]

@@ -8,18 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
 
+from digestbot.domain import Destination
 from digestbot.store.db import Database
 from digestbot.store.models import SeenEventRow, SubscriptionRow, ThreadRow, utcnow
-
-
-@dataclass(frozen=True)
-class Destination:
-    """Where weekly issues go: a Slack channel, or a Teams conversation with its reference."""
-
-    platform: str
-    channel_id: str
-    service_url: str | None = None
-    tenant_id: str | None = None
 
 
 @dataclass(frozen=True)

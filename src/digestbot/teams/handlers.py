@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 
 from digestbot.conversation import Conversations, Ignored, Message
+from digestbot.domain import Destination
 from digestbot.render import teams as render
-from digestbot.store.chat import Destination
 
 log = logging.getLogger(__name__)
 

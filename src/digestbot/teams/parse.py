@@ -7,7 +7,7 @@ from microsoft_teams.api.activities.message import MessageActivity
 from microsoft_teams.api.activities.utils import StripMentionsTextOptions, strip_mentions_text
 
 from digestbot.conversation import Message
-from digestbot.store.chat import Destination
+from digestbot.domain import Destination
 
 SURFACE = "teams"
 THREAD_MARK = ";messageid="

@@ -24,10 +24,9 @@ from microsoft_teams.api.auth.credentials import TokenProvider
 from microsoft_teams.common import Client, ClientOptions
 
 from digestbot.delivery import PostError
-from digestbot.domain import Issue
+from digestbot.domain import Destination, Issue
 from digestbot.render import teams as render
 from digestbot.settings import Settings
-from digestbot.store.chat import Destination
 from digestbot.teams.parse import SURFACE
 from digestbot.teams.sdk import AppTokenProvider, credentials, token_provider
 

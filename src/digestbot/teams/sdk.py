@@ -9,10 +9,7 @@ still added is removed again), and every option the SDK would look up is passed 
 
 from __future__ import annotations
 
-import os
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from microsoft_teams.api import (
@@ -24,6 +21,7 @@ from microsoft_teams.api import (
 )
 from microsoft_teams.api.auth.cloud_environment import PUBLIC, CloudEnvironment
 
+from digestbot.environment import without_dotenv
 from digestbot.settings import Settings
 
 __all__ = [
@@ -41,25 +39,10 @@ __all__ = [
     "token_provider",
 ]
 
-DOTENV_SWITCH = "PYTHON_DOTENV_DISABLED"
 DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams"
 
 
-@contextmanager
-def _without_dotenv() -> Iterator[None]:
-    # Writes, not reads: python-dotenv >= 1.2 skips load_dotenv() under the switch; for older versions the
-    # variables a .env added are taken out again. Existing variables are never overridden by load_dotenv.
-    before = dict(os.environ)
-    os.environ.update({DOTENV_SWITCH: "1"})
-    try:
-        yield
-    finally:
-        for name in set(os.environ) - set(before):
-            os.environ.pop(name)
-        os.environ.update({name: value for name, value in before.items() if name == DOTENV_SWITCH})
-
-
-with _without_dotenv(), warnings.catch_warnings():
+with without_dotenv(), warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=".* is in preview")  # an SDK feature digestbot does not use
     from microsoft_teams.apps import ActivityContext, App, AppTokenProvider, HttpServerAdapter
     from microsoft_teams.apps.auth import InboundActivityTokenValidator

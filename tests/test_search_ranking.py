@@ -55,7 +55,11 @@ def test_a_date_filter_returns_only_that_issue(engine: SearchEngine) -> None:
 def test_a_period_with_no_issues_says_so(engine: SearchEngine) -> None:
     result = engine.search("Iran in March 2019")
     assert result.hits == [] and not result.relevant
-    assert result.filters == ["issues from March 2019", "no issues in that period"]
+    assert result.filters == [
+        "issues from March 2019",
+        "no issues in that period; the nearest is the 14 Nov 2023 issue",
+    ]
+    assert result.nearest == date(2023, 11, 14)
 
 
 def test_a_question_naming_only_a_period_lists_that_issue(engine: SearchEngine) -> None:

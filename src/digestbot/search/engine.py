@@ -18,7 +18,7 @@ import numpy as np
 from digestbot.domain import Hit
 from digestbot.embed import Embedder
 from digestbot.errors import DigestbotError
-from digestbot.search.dates import DateScope, parse_query
+from digestbot.search.dates import DateScope, ScopeKind, nearest_issue, parse_query
 from digestbot.search.loader import open_snapshot, rebuild_snapshot
 from digestbot.search.ranking import (
     boosted_rows,
@@ -61,6 +61,8 @@ class SearchResult:
     # item id -> the sentence that matched, for relevant items matched beyond their opening passage
     # (a fact in the fourth analysis paragraph): answers quote it.
     passages: dict[int, str] = field(default_factory=dict)
+    # When ``scope`` holds no issue: the date of the issue nearest to it (None when it holds one).
+    nearest: date | None = None
 
 
 class SearchEngine:
@@ -130,7 +132,9 @@ class SearchEngine:
         vectors: dict[str, np.ndarray] = {}  # a thread follow-up may search twice: encode once
         if parsed.scope is not None or issue_date is None:
             return self._run(snap, parsed.text, max(k, 1), parsed.scope, mode, vectors)
-        thread = DateScope(issue_date, issue_date, f"the {issue_date.day} {issue_date:%b %Y} issue")
+        thread = DateScope(
+            issue_date, issue_date, f"the {issue_date.day} {issue_date:%b %Y} issue", ScopeKind.ISSUE
+        )
         scoped = self._run(snap, parsed.text, max(k, 1), thread, mode, vectors)
         if scoped.relevant:
             return scoped
@@ -151,7 +155,11 @@ class SearchEngine:
         lo, hi = snap.row_range(scope)
         tokens = content_tokens(text)
         if hi <= lo:
-            return SearchResult([], [*filters, "no issues in that period"], False, text, frozenset(), scope)
+            nearest = nearest_issue(scope, snap.issue_dates) if scope is not None else None
+            note = "no issues in that period" + (
+                f"; the nearest is the {_day(nearest)} issue" if nearest else ""
+            )
+            return SearchResult([], [*filters, note], False, text, frozenset(), scope, nearest=nearest)
         if not tokens:
             return self._browse(snap, text, k, scope, filters)
         depth = max(64, 10 * k)
@@ -205,7 +213,10 @@ class SearchEngine:
         """A question naming only a period ("what was in last week's issue?"): its items, newest first."""
         if scope is None and snap.newest is not None:
             scope = DateScope(
-                snap.newest, snap.newest, f"the latest issue ({snap.newest.day} {snap.newest:%b %Y})"
+                snap.newest,
+                snap.newest,
+                f"the latest issue ({snap.newest.day} {snap.newest:%b %Y})",
+                ScopeKind.ISSUE,
             )
             filters = [scope.label]
         lo, hi = snap.row_range(scope)
@@ -223,6 +234,10 @@ def _passages(snap: Snapshot, rows: list[int], query: np.ndarray, tokens: list[s
         if index > 0:
             found[snap.items[row].id] = best_sentence(snap.passage_body(row, index), tokens)
     return found
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 def _hit(snap: Snapshot, row: int, score: float) -> Hit:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from digestbot.answers import ask, compose_answer, item_line
-from digestbot.domain import Hit, Period
+from digestbot.domain import Hit, Period, PeriodKind
 from digestbot.errors import DigestbotError
 from digestbot.render.plain import answer_text
 from digestbot.search import DateScope, SearchEngine, SearchResult
@@ -29,12 +29,12 @@ def _hit(item_id: int, text: str) -> Hit:
 
 def test_only_relevant_items_are_used_each_as_one_line() -> None:
     hits = [_hit(1, "Talks resumed in Cairo. Both sides hesitate. A third sentence."), _hit(2, "Unrelated.")]
-    scope = DateScope(date(2024, 7, 9), date(2024, 7, 9), "the 9 Jul 2024 issue")
+    scope = DateScope(date(2024, 7, 9), date(2024, 7, 9), PeriodKind.ISSUE)
     result = SearchResult(hits, True, "talks", frozenset({1}), scope)
     answer = compose_answer("talks in Cairo?", result)
     assert [item.hit.item_id for item in answer.items] == [1]
     assert answer.items[0].line == "Talks resumed in Cairo. Both sides hesitate."
-    assert answer.period == Period(date(2024, 7, 9), date(2024, 7, 9))
+    assert answer.period == Period(date(2024, 7, 9), date(2024, 7, 9), PeriodKind.ISSUE)
     assert answer_text(answer).splitlines()[1] == (
         "• Talks resumed in Cairo. Both sides hesitate. — Weekly Security Digest, 9 Jul 2024 · Israel – Gaza"
     )

@@ -59,6 +59,7 @@ def test_a_period_with_no_issues_says_so(engine: SearchEngine) -> None:
         date(2019, 3, 1),
         date(2019, 3, 31),
     )
+    assert result.nearest == date(2023, 11, 14)
 
 
 def test_a_question_naming_only_a_period_lists_that_issue(engine: SearchEngine) -> None:

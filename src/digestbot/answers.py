@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from digestbot.domain import Answer, AnswerItem, Hit, Lead, Period
+from digestbot.domain import Answer, AnswerItem, Hit, Lead
 from digestbot.errors import DigestbotError
 from digestbot.index.chunks import split_sentences
 from digestbot.search import SearchEngine, SearchResult
@@ -45,8 +45,13 @@ def lead_for(question: str, hit: Hit, matched: str | None) -> Lead:
 def compose_answer(question: str, result: SearchResult) -> Answer:
     """The answer a search result supports: only the relevant hits are used."""
     used = [hit for hit in result.hits if hit.item_id in result.relevant_ids] if result.relevant else []
-    period = Period(result.scope.start, result.scope.end) if result.scope is not None else None
-    base = Answer(query=result.query or question, period=period, widened_from=result.widened_from)
+    period = result.scope.period if result.scope is not None else None
+    base = Answer(
+        query=result.query or question,
+        period=period,
+        nearest=result.nearest,
+        widened_from=result.widened_from,
+    )
     if not used:
         return base
     lead = lead_for(result.query or question, used[0], result.passages.get(used[0].item_id))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 UNSECTIONED = "Unsectioned"
 
@@ -93,12 +94,27 @@ class Hit:
     part: str | None = None
 
 
+class PeriodKind(StrEnum):
+    """What sort of period a date filter is, so that a renderer can word it from its start and end."""
+
+    ISSUE = "issue"  # one issue: start == end == its date
+    WEEK = "week"  # seven days ("the week of 9 July", "the third week of May", "two weeks ago")
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF_YEAR = "half_year"
+    SEASON = "season"  # meteorological, northern hemisphere: whole months
+    YEAR = "year"
+    SPAN = "span"  # any other inclusive range ("between June and August", "early February", "past 3 weeks")
+    SINCE = "since"  # from start on: end is None
+
+
 @dataclass(frozen=True)
 class Period:
     """An inclusive range of issue dates (either end open): the date filter a question named."""
 
     start: date | None
     end: date | None
+    kind: PeriodKind = PeriodKind.SPAN
 
     def contains(self, day: date) -> bool:
         """Whether ``day`` falls in the range."""

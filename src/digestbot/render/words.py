@@ -6,10 +6,11 @@ Renderers (Slack, Teams, plain text) lay these out and escape them their own way
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from digestbot.domain import Answer, Hit, Period
+from digestbot.domain import Answer, Hit, Period, PeriodKind
 
 _POSSESSIVES = ("’s ", "‘s ", "'s ")
 
@@ -54,31 +55,38 @@ def plural(count: int, word: str) -> str:
 
 
 def describe_period(period: Period) -> str:
-    """A date filter in words: "the 9 Jul 2024 issue", "July 2024", "2023", "since June 2024"…"""
-    start, end = period.start, period.end
-    if start is None and end is None:
-        return "every issue"
+    """A date filter in words: "the 9 Jul 2024 issue", "issues from July 2024", "issues from Q3 2024",
+    "issues since 2023", "issues from June to August 2022"."""
+    start, end, kind = period.start, period.end, period.kind
     if start is None:
-        return f"issues up to {short_date(end)}" if end else "every issue"
+        return "every issue" if end is None else f"issues up to {short_date(end)}"
     if end is None:
-        return f"issues since {_month_or_day(start)}"
-    if start == end:
+        return f"issues since {_since(start)}"
+    if kind is PeriodKind.ISSUE or start == end:
         return f"the {short_date(start)} issue"
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
-        return f"issues from {start.year}"
-    if start.day == 1 and _last_of_month(end) and (start.year, start.month) == (end.year, end.month):
-        return f"issues from {start:%B %Y}"
-    if start.day == 1 and _last_of_month(end):
-        return f"issues from {start:%B %Y} to {end:%B %Y}"
-    return f"issues from {short_date(start)} to {short_date(end)}"
+    if kind is PeriodKind.QUARTER:
+        return f"issues from Q{(start.month - 1) // 3 + 1} {start.year}"
+    if kind is PeriodKind.HALF_YEAR:
+        return f"issues from H{1 if start.month <= 6 else 2} {start.year}"
+    return f"issues from {_span(start, end)}"
 
 
-def _month_or_day(day: dt.date) -> str:
+def _since(day: dt.date) -> str:
+    if (day.month, day.day) == (1, 1):
+        return str(day.year)
     return f"{day:%B %Y}" if day.day == 1 else short_date(day)
 
 
-def _last_of_month(day: dt.date) -> bool:
-    return (day + dt.timedelta(days=1)).month != day.month
+def _span(start: dt.date, end: dt.date) -> str:
+    whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
+    if whole_months and (start.month, end.month) == (1, 12):
+        return str(start.year) if start.year == end.year else f"{start.year} to {end.year}"
+    if whole_months and (start.year, start.month) == (end.year, end.month):
+        return f"{start:%B %Y}"
+    if whole_months:
+        first = f"{start:%B}" if start.year == end.year else f"{start:%B %Y}"
+        return f"{first} to {end:%B %Y}"
+    return f"{short_date(start)} to {short_date(end)}"
 
 
 def answer_notes(answer: Answer) -> list[str]:

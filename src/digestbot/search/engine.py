@@ -18,7 +18,7 @@ import numpy as np
 from digestbot.domain import Hit
 from digestbot.embed import Embedder
 from digestbot.errors import DigestbotError
-from digestbot.search.dates import DateScope, parse_query
+from digestbot.search.dates import DateScope, PeriodKind, nearest_issue, parse_query
 from digestbot.search.loader import open_snapshot, rebuild_snapshot
 from digestbot.search.ranking import (
     boosted_rows,
@@ -57,6 +57,8 @@ class SearchResult:
     passages: dict[int, str] = field(default_factory=dict)
     # the thread's issue, when it had nothing relevant and every issue was searched instead
     widened_from: date | None = None
+    # When ``scope`` holds no issue: the date of the issue nearest to it (None when it holds one).
+    nearest: date | None = None
 
 
 class SearchEngine:
@@ -129,7 +131,7 @@ class SearchEngine:
         vectors: dict[str, np.ndarray] = {}  # a thread follow-up may search twice: encode once
         if parsed.scope is not None or issue_date is None:
             return self._run(snap, parsed.text, max(k, 1), parsed.scope, mode, vectors)
-        thread = DateScope(issue_date, issue_date, f"the {issue_date.day} {issue_date:%b %Y} issue")
+        thread = DateScope(issue_date, issue_date, kind=PeriodKind.ISSUE)
         scoped = self._run(snap, parsed.text, max(k, 1), thread, mode, vectors)
         if scoped.relevant:
             return scoped
@@ -148,7 +150,8 @@ class SearchEngine:
         lo, hi = snap.row_range(scope)
         tokens = content_tokens(text)
         if hi <= lo:
-            return SearchResult([], False, text, frozenset(), scope)
+            nearest = nearest_issue(scope, snap.issue_dates) if scope is not None else None
+            return SearchResult([], False, text, frozenset(), scope, nearest=nearest)
         if not tokens:
             return self._browse(snap, text, k, scope)
         depth = max(64, 10 * k)
@@ -189,9 +192,7 @@ class SearchEngine:
     def _browse(self, snap: Snapshot, text: str, k: int, scope: DateScope | None) -> SearchResult:
         """A question naming only a period ("what was in last week's issue?"): its items, newest first."""
         if scope is None and snap.newest is not None:
-            scope = DateScope(
-                snap.newest, snap.newest, f"the latest issue ({snap.newest.day} {snap.newest:%b %Y})"
-            )
+            scope = DateScope(snap.newest, snap.newest, PeriodKind.ISSUE)
         lo, hi = snap.row_range(scope)
         rows = sorted(range(lo, hi), key=lambda row: (-int(snap.ordinals[row]), row))[:k]
         hits = [_hit(snap, row, 0.0) for row in rows]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from digestbot.core import Digestbot
 from digestbot.delivery import Deliverer, Publisher
 from digestbot.embed import Embedder, SentenceTransformerEmbedder
+from digestbot.links import LinkPolicy
 from digestbot.poller import SourcePoller
 from digestbot.search import SearchEngine
 from digestbot.settings import Settings
@@ -34,7 +35,10 @@ def build_core(
     db = Database(settings.resolved_database_url)
     archive, chat = Archive(db), ChatState(db)
     model = embedder or SentenceTransformerEmbedder(settings.model_path, batch_size=settings.embed_batch_size)
-    reader = reader or SourceReader()
+    reader = reader or SourceReader(
+        links=LinkPolicy(allow_private=settings.allow_private_feed_links),
+        max_feed_entries=settings.max_feed_entries,
+    )
     deliverer = Deliverer(archive, chat, Ledger(db), publishers(chat) if publishers else (), destinations)
     return Digestbot(
         archive,

@@ -17,6 +17,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from starlette.routing import BaseRoute
 
+from digestbot.logs import protect
 from digestbot.server import build_asgi_app
 from digestbot.settings import Settings
 from digestbot.slack.app import build_slack_app
@@ -71,4 +72,5 @@ def chat_server(settings: Settings, core: Digestbot, *, extra_routes: Sequence[B
     asgi = build_asgi_app(settings, core, slack_app if token is None else None, extra_routes=extra_routes)
     level = settings.log_level.lower()
     config = uvicorn.Config(asgi, host=settings.host, port=settings.port, log_level=level)
+    protect("uvicorn", "uvicorn.access")  # the handlers the config just installed
     return ChatServer(uvicorn.Server(config), slack_app, token)

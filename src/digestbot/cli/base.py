@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +15,7 @@ from typer.core import TyperGroup
 
 from digestbot.core import Digestbot
 from digestbot.errors import ConfigError, DigestbotError
+from digestbot.logs import configure_logging, escape_controls
 from digestbot.settings import Settings, load_settings
 
 
@@ -95,10 +94,7 @@ def main_options(
     """digestbot: a weekly security digest in chat."""
     state.data_dir, state.config = data_dir, config
     state._settings, state._core = None, None
-    logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    logging.getLogger("digestbot").setLevel(logging.DEBUG if verbose else logging.INFO)
+    configure_logging(verbose=verbose)
 
 
 def _load(config: Path | None, **overrides: Any) -> Settings:
@@ -115,8 +111,8 @@ def _load(config: Path | None, **overrides: Any) -> Settings:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    """Print one line on stderr and exit."""
-    typer.echo(f"digestbot: error: {message}", err=True)
+    """Print one line on stderr and exit (a file name with a newline in it stays on that line)."""
+    typer.echo(f"digestbot: error: {escape_controls(message)}", err=True)
     raise SystemExit(code)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
@@ -29,6 +30,8 @@ from tests.teams.connector import serve_connector
 from tests.teams.identity import APP_ID, TENANT_ID, Identity, cloud_for, fixed_token
 from tests.teams.support import ISSUE_MAR_4, ISSUE_MAR_11, build_world_core
 
+# The Teams SDK warns about its own deprecated BotClient each time it builds an API client.
+pytestmark = pytest.mark.filterwarnings("ignore:The bot client is deprecated:DeprecationWarning")
 SECRET = "fuzz-signing-secret"
 FUZZ = settings(
     max_examples=200,

@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import pytest
+
+from digestbot.asgi import Throttled
 from digestbot.logs import SafeFormatter, escape_controls
 from digestbot.serve import chat_server
 from digestbot.settings import Settings
@@ -42,3 +45,17 @@ def test_serve_escapes_uvicorns_lines_too(tmp_path: Path) -> None:
         assert isinstance(handler.formatter, SafeFormatter)
     line = logging.getLogger("uvicorn").handlers[0].format(record("Invalid HTTP request: %s", "x\ny"))
     assert line.endswith("Invalid HTTP request: x\\ny") and "\n" not in line
+
+
+def test_a_throttled_warning_logs_once_per_interval_with_a_count(caplog: pytest.LogCaptureFixture) -> None:
+    now = [0.0]
+    throttled = Throttled("refused %d request(s)", interval=60, clock=lambda: now[0])
+    with caplog.at_level(logging.WARNING, logger="digestbot.asgi"):
+        for second in (0, 1, 2, 59, 60, 61, 200):
+            now[0] = second
+            throttled.note()
+    assert [record.getMessage() for record in caplog.records] == [
+        "refused 1 request(s)",
+        "refused 4 request(s)",  # 1, 2, 59 and 60
+        "refused 2 request(s)",  # 61 and 200
+    ]

@@ -15,6 +15,7 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
     etag: str | None = None
+    location: str | None = None  # for redirects
 
 
 @dataclass
@@ -44,6 +45,8 @@ def _handler(site: StaticSite) -> type[BaseHTTPRequestHandler]:
             self.send_response(route.status)
             if route.etag is not None:
                 self.send_header("ETag", route.etag)
+            if route.location is not None:
+                self.send_header("Location", route.location)
             self.send_header("Content-Type", route.content_type)
             self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()

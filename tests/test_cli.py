@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from digestbot.cli import build_cli
 from digestbot.console import samples_dir
 from tests.fakes import fake_core
 
+LOG_LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ [\w.]+: ")  # logging's own lines
 SEED_SECTIONS = {
     "2024-07-02": ["International Affairs", "Israel – Gaza", "Cyber / Defense Technology"],
     "2024-07-09": [
@@ -67,7 +69,7 @@ def test_bad_files_are_reported_and_the_rest_go_on(tmp_path: Path) -> None:
     code, out, err = run("ingest", str(folder), data=tmp_path / "d")
     assert code == 1
     assert "8 issues read (8 added, 0 replaced, 0 unchanged); 2 failed" in out
-    errors = err.strip().splitlines()
+    errors = [line for line in err.strip().splitlines() if not LOG_LINE.match(line)]
     assert len(errors) == 2 and all(line.startswith("digestbot: error: ") for line in errors)
     assert "2031-01-07-empty.txt" in errors[0] and "2031-01-14-binary.txt" in errors[1]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,23 @@ def test_unmarked_documents_come_back(tmp_path: Path, poller: SourcePoller) -> N
     first = list(poller.poll([SourceConfig(location=str(tmp_path))]))
     again = list(poller.poll([SourceConfig(location=str(tmp_path))]))
     assert len(first) == len(again) == 1  # a failed ingest is retried next cycle
+
+
+def test_a_huge_feed_is_read_a_capped_number_of_entries_per_poll(
+    site: StaticSite, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 10,000-entry feed used to mean 10,000 fetches and log lines in one cycle."""
+    reader = SourceReader(max_feed_entries=5)
+    poller = SourcePoller(reader, PollState(Database(f"sqlite:///{tmp_path / 'db.sqlite3'}")))
+    entries = [(f"Digest - March {n}, 2031", site.url(f"/{n}"), BODY) for n in range(1, 8)]
+    site.routes["/feed"] = Route(rss(entries), "application/rss+xml")
+    with caplog.at_level(logging.WARNING, logger="digestbot.sources"):
+        first = take(poller, site.url("/feed"))
+    assert [p.doc_id for p in first if isinstance(p, Polled)] == [site.url(f"/{n}") for n in range(1, 6)]
+    [line] = [r.getMessage() for r in caplog.records if r.name == "digestbot.sources"]
+    assert "7 feed entries, reading the first 5" in line
+    site.routes["/feed"] = Route(rss(entries), "application/rss+xml")  # no ETag: fetched again
+    assert [p.doc_id for p in take(poller, site.url("/feed")) if isinstance(p, Polled)] == [
+        site.url("/6"),
+        site.url("/7"),
+    ]

@@ -116,3 +116,23 @@ def test_threads_and_seen_events(db: Database) -> None:
     assert chat.thread("slack", "C1", "1.0").issue_date == DAY  # type: ignore[union-attr]
     assert chat.first_sighting("Ev1") is True
     assert chat.first_sighting("Ev1") is False
+
+
+def test_a_large_issue_round_trips_with_runs_of_sections_in_order(db: Database) -> None:
+    """Loading used to rebuild a section's tuple per item (quadratic; 40k items took 7 s, see
+    ``digestbot bench``). A section name that comes back later is a new run, as parsed."""
+    archive = Archive(db)
+    runs = [("Cyber", "Part A", 6000), ("Europe", "Part A", 1), ("Cyber", "Part A", 5000), ("Cyber", None, 2)]
+    sections = tuple(
+        Section(name, tuple(Item(f"{name} {n}", (f"why {n}",)) for n in range(count)), part)
+        for name, part, count in runs
+    )
+    issue = Issue(DAY, "Weekly Security Digest", sections)
+    archive.save_issue(issue, source="big.txt")
+    archive.save_issue(make_issue("a", day=DAY + dt.timedelta(days=7)), source="x.txt")
+    assert archive.get_issue(DAY) == issue
+    assert [summary.sections for summary in archive.list_issues()] == [
+        (("Cyber", 6000), ("Europe", 1), ("Cyber", 5000), ("Cyber", 2)),
+        (("Cyber", 1),),
+    ]
+    assert archive.get_issue(DAY - dt.timedelta(days=1)) is None

@@ -9,6 +9,7 @@ from digestbot.core import Digestbot
 from digestbot.delivery import Deliverer, Publisher
 from digestbot.domain import Destination
 from digestbot.embed import Embedder, SentenceTransformerEmbedder
+from digestbot.links import LinkPolicy
 from digestbot.poller import SourcePoller
 from digestbot.search import SearchEngine
 from digestbot.search.relevance import RelevancePolicy
@@ -35,7 +36,10 @@ def build_core(
     db = Database(settings.resolved_database_url)
     archive, chat = Archive(db), ChatState(db)
     model = embedder or SentenceTransformerEmbedder(settings.model_path, batch_size=settings.embed_batch_size)
-    reader = reader or SourceReader()
+    reader = reader or SourceReader(
+        links=LinkPolicy(allow_private=settings.allow_private_feed_links),
+        max_feed_entries=settings.max_feed_entries,
+    )
     deliverer = Deliverer(archive, chat, Ledger(db), publishers, destinations)
     return Digestbot(
         archive,

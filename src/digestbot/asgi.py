@@ -1,4 +1,5 @@
-"""Small ASGI helpers shared by the chat adapters: a capped body reader, and uvicorn in a thread.
+"""Small ASGI helpers shared by the chat adapters: a capped, time-limited body reader, a log line that
+cannot flood, and uvicorn in a thread.
 
 ``ServerThread`` serves an ASGI app on a free loopback port; the tests and benchmarks use it to exercise
 the real HTTP stack.
@@ -6,27 +7,80 @@ the real HTTP stack.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 
 import uvicorn
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp
 
+log = logging.getLogger(__name__)
 
-async def read_limited(request: Request, max_bytes: int) -> bytes | None:
-    """The request body, or None once it exceeds ``max_bytes`` (declared or actually sent)."""
+# Slack and Teams send small bodies from data centres; a body still arriving after this is a slow client.
+BODY_TIMEOUT_SECONDS = 10.0
+
+
+class BodyRejected(Exception):
+    """The body was not read: ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class Throttled:
+    """A warning that may recur at the will of any client: logged at most once per ``interval`` seconds,
+    with the number of occurrences since the last line."""
+
+    def __init__(
+        self, message: str, *, interval: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.message, self.interval, self.clock = message, interval, clock
+        self.count = 0
+        self.last: float | None = None
+
+    def note(self) -> None:
+        """Count one occurrence; log the count if no line was logged in the last ``interval`` seconds."""
+        self.count += 1
+        now = self.clock()
+        if self.last is None or now - self.last >= self.interval:
+            log.warning(self.message, self.count)
+            self.count, self.last = 0, now
+
+
+async def read_limited(
+    request: Request,
+    max_bytes: int,
+    *,
+    timeout: float = BODY_TIMEOUT_SECONDS,
+    disconnects: Throttled | None = None,
+) -> bytes:
+    """The request body, or BodyRejected: 413 once it exceeds ``max_bytes`` (declared or actually sent),
+    408 when it has not all arrived within ``timeout`` seconds, 400 when the client hangs up part-way
+    (counted in ``disconnects``: a log line, not a traceback)."""
     declared = request.headers.get("content-length", "0")
     if declared.isdigit() and int(declared) > max_bytes:
-        return None
+        raise BodyRejected(413, "payload too large")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes:
-            return None
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise BodyRejected(413, "payload too large")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise BodyRejected(408, "request body timed out") from None
+    except ClientDisconnect:
+        if disconnects is not None:
+            disconnects.note()
+        raise BodyRejected(400, "client disconnected") from None
     return b"".join(chunks)
 
 

@@ -77,9 +77,9 @@ class SourcePoller:
         self.state.store_validators(url, fetched.validators)
 
     def _poll_feed(self, url: str, body: bytes) -> Iterator[Polled | DigestbotError]:
-        for entry in self.reader.feed_entries(url, body):
-            if self.state.seen(url, entry.id):
-                continue
+        fresh = [entry for entry in self.reader.feed_entries(url, body) if not self.state.seen(url, entry.id)]
+        # A capped poll leaves the rest unseen: the next poll reads them.
+        for entry in self.reader.capped(url, fresh):
             try:
                 document = self.reader.entry_document(entry)
             except DigestbotError as exc:

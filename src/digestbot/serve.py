@@ -18,6 +18,7 @@ from slack_bolt.async_app import AsyncApp
 from starlette.routing import BaseRoute
 
 from digestbot.conversation import Conversations
+from digestbot.logs import protect
 from digestbot.server import build_asgi_app
 from digestbot.settings import Settings
 from digestbot.slack.app import build_slack_app
@@ -76,4 +77,5 @@ def chat_server(
     )
     level = settings.log_level.lower()
     config = uvicorn.Config(asgi, host=settings.host, port=settings.port, log_level=level)
+    protect("uvicorn", "uvicorn.access")  # the handlers the config just installed
     return ChatServer(uvicorn.Server(config), slack_app, token)

@@ -1,25 +1,28 @@
 """The one ASGI app of ``digestbot serve``: ``/slack/events``, ``/healthz``, and a seam for Teams.
 
-Slack's request endpoint is guarded before Bolt sees a request: bodies over 1 MB get 413 and bodies
-that are not well-formed JSON / form data get 400; Bolt then rejects bad or stale signatures with 401.
-None of these touch any state.
+Slack's request endpoint is guarded before Bolt sees a request, in this order: bodies over 1 MB get 413,
+bodies still arriving after 10 s get 408; a missing, stale or wrong signature gets 401 before anything
+parses the body (a rate-limited log line, not a traceback per request); bodies that are not well-formed
+JSON / form data get 400. None of these touch any state.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Sequence
+import secrets
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
 from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from digestbot.asgi import read_limited
+from digestbot.asgi import BODY_TIMEOUT_SECONDS, BodyRejected, Throttled, read_limited
 from digestbot.conversation import Conversations
 from digestbot.settings import Settings
 from digestbot.slack.app import build_slack_app
@@ -47,7 +50,10 @@ def build_asgi_app(
     if slack_app is None and settings.slack_bot_token is not None and http_mode:
         slack_app = build_slack_app(settings, conversations)
     if slack_app is not None:
-        routes.append(Route(SLACK_PATH, slack_endpoint(slack_app), methods=["POST"]))
+        secret = settings.slack_signing_secret
+        # Without a signing secret (a Socket Mode app) a random one: no HTTP request can ever verify.
+        key = secret.get_secret_value() if secret is not None else secrets.token_hex(32)
+        routes.append(Route(SLACK_PATH, slack_endpoint(slack_app, key), methods=["POST"]))
     routes.extend(extra_routes)
     return Starlette(routes=routes)
 
@@ -57,19 +63,63 @@ async def healthz(_request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-def slack_endpoint(app: AsyncApp, *, max_bytes: int = MAX_BODY_BYTES) -> Endpoint:
-    """Events, slash commands and interactivity for one Bolt app, behind the size and syntax guards."""
+def slack_endpoint(
+    app: AsyncApp,
+    signing_secret: str,
+    *,
+    max_bytes: int = MAX_BODY_BYTES,
+    body_timeout: float = BODY_TIMEOUT_SECONDS,
+) -> Endpoint:
+    """Events, slash commands and interactivity for one Bolt app, behind the size, time, signature and
+    syntax guards."""
+    verifier = SignatureVerifier(signing_secret)
+    refused = Throttled(
+        "Slack: refused %d request(s) without a valid signature (logged at most once a minute)"
+    )
+    disconnects = Throttled("Slack: %d client(s) hung up before sending the whole body")
 
     async def endpoint(request: Request) -> Response:
-        body = await read_limited(request, max_bytes)
-        if body is None:
-            return PlainTextResponse("payload too large", status_code=413)
+        if not plausibly_signed(request.headers):
+            refused.note()
+            return PlainTextResponse("invalid signature", status_code=401)
+        try:
+            body = await read_limited(request, max_bytes, timeout=body_timeout, disconnects=disconnects)
+        except BodyRejected as exc:
+            return PlainTextResponse(exc.reason, status_code=exc.status)
+        if not verified(verifier, body, request.headers):
+            refused.note()
+            return PlainTextResponse("invalid signature", status_code=401)
         if not well_formed(body, request.headers.get("content-type", "")):
             return PlainTextResponse("malformed payload", status_code=400)
-        response = await app.async_dispatch(to_async_bolt_request(request, body))
-        return to_starlette_response(response)
+        try:
+            bolt_request = to_async_bolt_request(request, body)
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError):
+            # Signed JSON with a field of the wrong type ("user": 7) that Bolt trips over reading it.
+            return PlainTextResponse("malformed payload", status_code=400)
+        return to_starlette_response(await app.async_dispatch(bolt_request))
 
     return endpoint
+
+
+def plausibly_signed(headers: Mapping[str, str]) -> bool:
+    """Whether the headers carry a timestamp (digits) and a ``v0=`` signature, so the body is worth
+    reading; anything else is refused unread."""
+    timestamp = headers.get("x-slack-request-timestamp", "")
+    signature = headers.get("x-slack-signature", "")
+    well_shaped = timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12
+    return well_shaped and signature.isascii() and signature.startswith("v0=")
+
+
+def verified(verifier: SignatureVerifier, body: bytes, headers: Mapping[str, str]) -> bool:
+    """Slack's signature check on the raw body; never raises (Slack signs UTF-8 only)."""
+    if not plausibly_signed(headers):
+        return False
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    timestamp, signature = headers["x-slack-request-timestamp"], headers["x-slack-signature"]
+    return verifier.is_valid(text, timestamp, signature)
 
 
 def well_formed(body: bytes, content_type: str) -> bool:

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
 
     # Delivery
     sources: list[SourceConfig] = Field(default_factory=list)
+    # Feed entry links are written by whoever controls the feed: by default only public http(s) addresses.
+    allow_private_feed_links: bool = False
+    max_feed_entries: int = Field(default=50, ge=1, le=10_000)
     channels: list[str] = Field(default_factory=list)
     schedule: str = Field(default="0 9 * * tue", description="Cron expression for poll-and-deliver.")
     timezone: str = "UTC"

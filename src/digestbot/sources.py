@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import feedparser
 import httpx
 
 from digestbot import __version__
 from digestbot.errors import DigestbotError, ParseError, SourceError
+from digestbot.feeds import FULL_ENTRY_CHARS, FeedEntry, looks_like_feed, parse_feed
+from digestbot.links import LinkPolicy
 from digestbot.parse import MAX_DOCUMENT_BYTES
+from digestbot.parse.decode import decode
 from digestbot.store.polling import Validators
 
 log = logging.getLogger(__name__)
@@ -33,27 +36,10 @@ SUFFIXES: dict[str, str | None] = {
     ".htm": "html",
 }
 USER_AGENT = f"digestbot/{__version__} (weekly security digest bot; +https://pypi.org/project/digestbot/)"
-FEED_TYPES = (
-    "application/rss+xml",
-    "application/atom+xml",
-    "application/rdf+xml",
-    "application/xml",
-    "text/xml",
-)
 # Files in a digest folder that are never issues (a folder's own notes).
 NOT_ISSUES = {"readme", "license", "licence", "changelog", "contributing"}
-# A feed entry carrying at least this much HTML is the issue itself; a shorter one is a teaser to follow.
-FULL_ENTRY_CHARS = 1500
-
-
-@dataclass(frozen=True)
-class FeedEntry:
-    """One entry of a feed: its stable id, link, title and inline HTML (maybe only a teaser)."""
-
-    id: str
-    link: str
-    title: str
-    html: str
+MAX_REDIRECTS = 5
+DEFAULT_MAX_FEED_ENTRIES = 50
 
 
 @dataclass(frozen=True)
@@ -68,7 +54,7 @@ class Fetched:
     @property
     def is_feed(self) -> bool:
         """Whether the body is an RSS/Atom feed rather than a page."""
-        return _looks_like_feed(self.body, self.content_type)
+        return looks_like_feed(self.body, self.content_type)
 
     def document(self, url: str) -> Document:
         """The body as a page document."""
@@ -88,11 +74,24 @@ class Document:
 
 
 class SourceReader:
-    """Turns locations (paths, folders, URLs) into documents."""
+    """Turns locations (paths, folders, URLs) into documents.
 
-    def __init__(self, client: httpx.Client | None = None, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> None:
+    ``links`` decides which feed entry links may be fetched (by default only public http(s) addresses);
+    ``max_feed_entries`` caps the entries read from one feed at a time.
+    """
+
+    def __init__(
+        self,
+        client: httpx.Client | None = None,
+        *,
+        max_bytes: int = MAX_DOCUMENT_BYTES,
+        links: LinkPolicy | None = None,
+        max_feed_entries: int = DEFAULT_MAX_FEED_ENTRIES,
+    ) -> None:
         self._client = client
         self.max_bytes = max_bytes
+        self.links = links or LinkPolicy()
+        self.max_feed_entries = max_feed_entries
 
     @property
     def client(self) -> httpx.Client:
@@ -122,7 +121,7 @@ class SourceReader:
         if path.is_dir():
             yield from self._read_folder(path)
         elif path.is_file():
-            yield self._read_file(path)
+            yield from self._read_file(path)
         else:
             raise SourceError("no such file, folder or URL", source=location)
 
@@ -138,11 +137,24 @@ class SourceReader:
             raise SourceError("no digest files (.txt, .md, .html) in this folder", source=str(folder))
         for path in visible:
             try:
-                yield self._read_file(path)
+                yield from self._read_file(path)
             except DigestbotError as exc:
                 yield exc
 
-    def _read_file(self, path: Path) -> Document:
+    def _read_file(self, path: Path) -> Iterator[Document | DigestbotError]:
+        """A file of a listed suffix as it is; any other by its content: a feed's entries, a digest in
+        text, HTML or Markdown, or SourceError "unsupported file type"."""
+        source, data = str(path), self._file_bytes(path)
+        suffix = path.suffix.lower()
+        if suffix in SUFFIXES:
+            yield Document(source=source, data=data, fmt=SUFFIXES[suffix])
+        elif looks_like_feed(data):
+            yield from self._read_feed(source, data)
+        else:
+            _check_readable(data, source=source)
+            yield Document(source=source, data=data)
+
+    def _file_bytes(self, path: Path) -> bytes:
         source = str(path)
         try:
             size = path.stat().st_size
@@ -151,48 +163,55 @@ class SourceReader:
                     f"file is {size / 1e6:.1f} MB, over the {self.max_bytes / 1e6:.0f} MB limit",
                     source=source,
                 )
-            data = path.read_bytes()
+            return path.read_bytes()
         except OSError as exc:
             raise SourceError(f"cannot read ({exc.strerror or exc})", source=source) from None
-        return Document(source=source, data=data, fmt=SUFFIXES[path.suffix.lower()])
 
     def _read_url(self, url: str) -> Iterator[Document | DigestbotError]:
         fetched = self.fetch(url)
         if fetched.is_feed:
-            for entry in self.feed_entries(url, fetched.body):
-                try:
-                    yield self.entry_document(entry)
-                except DigestbotError as exc:
-                    yield exc
+            yield from self._read_feed(url, fetched.body)
         else:
             yield fetched.document(url)
 
-    def feed_entries(self, feed_url: str, body: bytes) -> list[FeedEntry]:
-        """The entries of an RSS/Atom feed, identified by id (or link), never by timestamp."""
-        feed = feedparser.parse(body)
-        if feed.bozo and not feed.entries:
-            reason = feed.get("bozo_exception", "parse error")
-            raise SourceError(f"not a readable RSS/Atom feed ({reason})", source=feed_url)
-        entries = []
-        for entry in feed.entries:
-            link = str(entry.get("link") or feed_url)
-            entry_id = str(entry.get("id") or link)
-            entries.append(FeedEntry(entry_id, link, str(entry.get("title", "")), _entry_html(entry)))
-        return entries
+    def _read_feed(self, source: str, body: bytes) -> Iterator[Document | DigestbotError]:
+        for entry in self.capped(source, self.feed_entries(source, body)):
+            try:
+                yield self.entry_document(entry)
+            except DigestbotError as exc:
+                yield exc
+
+    def feed_entries(self, source: str, body: bytes) -> list[FeedEntry]:
+        """The entries of an RSS/Atom feed (at a URL or in a file), identified by id (or link)."""
+        return parse_feed(source, body)
+
+    def capped(self, source: str, entries: list[FeedEntry]) -> list[FeedEntry]:
+        """The first ``max_feed_entries`` entries; one log line says how many more wait."""
+        if len(entries) > self.max_feed_entries:
+            log.warning(
+                "%s: %d feed entries, reading the first %d (max_feed_entries); the rest wait",
+                source,
+                len(entries),
+                self.max_feed_entries,
+            )
+        return entries[: self.max_feed_entries]
 
     def entry_document(self, entry: FeedEntry) -> Document:
-        """A feed entry as a document: its own HTML when it carries the issue, else its linked page."""
+        """A feed entry as a document: its own HTML when it carries the issue, else its linked page,
+        fetched only if the link policy allows it."""
         if len(entry.html) >= FULL_ENTRY_CHARS:
             # The entry title carries the issue's title block (and usually its date).
             page = f"<html><body><h1>{escape(entry.title)}</h1>{entry.html}</body></html>"
-            return Document(source=entry.link, data=page.encode("utf-8"), fmt="html", url=entry.link)
-        return self.fetch(entry.link).document(entry.link)
+            url = entry.link if is_url(entry.link) else None  # never cite a javascript: or file: link
+            return Document(source=entry.link, data=page.encode("utf-8"), fmt="html", url=url)
+        return self.fetch(entry.link, untrusted=True).document(entry.link)
 
-    def fetch(self, url: str, validators: Validators | None = None) -> Fetched:
-        """GET a URL with a size cap, conditionally when validators are given; SourceError on failure."""
+    def fetch(self, url: str, validators: Validators | None = None, *, untrusted: bool = False) -> Fetched:
+        """GET a URL with a size cap, conditionally when validators are given; SourceError on failure.
+        ``untrusted`` (a link a feed wrote) checks the URL and every redirect against the link policy."""
         headers = _conditional_headers(validators)
         try:
-            with self.client.stream("GET", url, headers=headers) as response:
+            with self._get(url, headers, untrusted=untrusted) as response:
                 if response.status_code == 304:
                     return Fetched(b"", "", validators or Validators(), not_modified=True)
                 response.raise_for_status()
@@ -203,6 +222,23 @@ class SourceReader:
             raise SourceError(f"HTTP {exc.response.status_code}", source=url) from None
         except httpx.HTTPError as exc:
             raise SourceError(f"cannot fetch ({type(exc).__name__}: {exc})", source=url) from None
+
+    @contextmanager
+    def _get(self, url: str, headers: dict[str, str], *, untrusted: bool) -> Iterator[httpx.Response]:
+        request = self.client.build_request("GET", url, headers=headers)
+        for _ in range(MAX_REDIRECTS + 1):
+            if untrusted:
+                self.links.check(str(request.url))
+            response = self.client.send(request, stream=True, follow_redirects=not untrusted)
+            if response.next_request is None:
+                try:
+                    yield response
+                finally:
+                    response.close()
+                return
+            response.close()
+            request = response.next_request
+        raise SourceError(f"more than {MAX_REDIRECTS} redirects", source=url)
 
     def _capped_body(self, url: str, response: httpx.Response) -> bytes:
         chunks: list[bytes] = []
@@ -225,19 +261,17 @@ def is_url(location: str) -> bool:
     return urlsplit(location).scheme in ("http", "https")
 
 
-def _looks_like_feed(body: bytes, content_type: str) -> bool:
-    if any(kind in content_type for kind in FEED_TYPES):
-        return True
-    head = body[:500].lstrip().lower()
-    return head.startswith(b"<?xml") and (b"<rss" in body[:2000].lower() or b"<feed" in body[:2000].lower())
-
-
-def _entry_html(entry: feedparser.FeedParserDict) -> str:
-    contents = entry.get("content") or []
-    values = [str(part.get("value", "")) for part in contents]
-    best = max(values, key=len, default="")
-    summary = str(entry.get("summary", ""))
-    return best if len(best) >= len(summary) else summary
+def _check_readable(data: bytes, *, source: str) -> None:
+    """Check that a file of an unlisted suffix is a digest the parser may read (text, HTML, Markdown: it
+    tells them apart itself); SourceError "unsupported file type" for binary files and XML that is
+    neither a feed nor a page."""
+    try:
+        text = decode(data, source="")
+    except ParseError as exc:
+        raise SourceError(f"unsupported file type: {exc}", source=source) from None
+    head = text[:4096].lstrip().lower()
+    if head.startswith("<?xml") and "<html" not in head:
+        raise SourceError("unsupported file type: XML that is not an RSS/Atom feed", source=source)
 
 
 def _conditional_headers(validators: Validators | None) -> dict[str, str]:

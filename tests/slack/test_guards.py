@@ -39,7 +39,8 @@ def send(slack: SlackDriver, body: bytes, headers: dict[str, str]) -> httpx.Resp
         ("malformed JSON", b'{"type": "event_callback", ', None, 400),
         ("JSON that is not an object", b"[1, 2, 3]", None, 400),
         ("malformed interactivity payload", b"payload=%7Bnot-json", None, 400),
-        ("not UTF-8", b"\xff\xfe{", None, 400),
+        # Slack signs UTF-8 text; SignatureVerifier cannot check anything else, so it is not signed.
+        ("not UTF-8", b"\xff\xfe{", None, 401),
         ("oversized", json.dumps({"type": "event_callback", "pad": "x" * 1_100_000}).encode(), None, 413),
     ],
 )
@@ -65,8 +66,11 @@ def test_an_oversized_chunked_body_is_cut_off(slack: SlackDriver, emulator: Slac
         for _ in range(40):
             yield b"x" * 50_000
 
-    response = slack.http.post(slack.url, content=chunks(), headers={"Content-Type": JSON})
+    headers = testing.signed_headers(b"", JSON, secret=SIGNING_SECRET)  # signed-looking: worth reading
+    response = slack.http.post(slack.url, content=chunks(), headers=headers)
     assert response.status_code == 413
+    unsigned = slack.http.post(slack.url, content=chunks(), headers={"Content-Type": JSON})
+    assert unsigned.status_code == 401  # refused before its body is read
     assert emulator.calls == []
 
 

@@ -3,6 +3,8 @@ local mode; in local mode, loopback clients only. Refused requests change nothin
 
 from __future__ import annotations
 
+import json
+import logging
 from pathlib import Path
 
 import httpx
@@ -149,4 +151,48 @@ def test_the_sdk_environment_variables_are_ignored(
     with TestClient(teams_asgi(Settings(data_dir=tmp_path), core), client=("127.0.0.1", 50000)) as client:
         activity = act.installation(connector.base_url, act.channel(), "add")
         assert client.post("/api/messages", json=activity).status_code == 401
+    assert core.chat.destinations("teams") == []
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ("Forwarded", "for=198.51.100.7;proto=https"),
+        ("X-Real-IP", "198.51.100.7"),
+        ("X-Forwarded-For", "198.51.100.7"),
+        ("X-Forwarded-Host", "tunnel.example"),
+        ("Via", "1.1 ngrok"),
+        ("CF-Connecting-IP", "198.51.100.7"),
+    ],
+)
+def test_local_mode_refuses_requests_that_came_through_a_proxy(
+    local: TestClient, connector: Connector, core: Digestbot, header: tuple[str, str]
+) -> None:
+    """A tunnel or reverse proxy connects from loopback on behalf of anyone on the internet."""
+    activity = act.installation(connector.base_url, act.channel(), "add")
+    assert local.post("/api/messages", json=activity, headers=dict([header])).status_code == 401
+    assert core.chat.destinations("teams") == []
+    assert local.post("/api/messages", json=activity).status_code == 200  # the same, sent directly
+
+
+def test_local_mode_through_uvicorn_refuses_a_forwarded_request(
+    local_settings: Settings, core: Digestbot, connector: Connector
+) -> None:
+    with ServerThread(teams_asgi(local_settings, core)) as local:
+        activity = act.installation(connector.base_url, act.channel(), "add")
+        url = f"{local.url}/api/messages"
+        assert httpx.post(url, json=activity, headers={"Forwarded": "for=198.51.100.7"}).status_code == 401
+        assert httpx.post(url, json=activity, headers={"X-Real-IP": "198.51.100.7"}).status_code == 401
+    assert core.chat.destinations("teams") == []
+
+
+def test_junk_tokens_get_401_with_one_log_line(
+    secure: TestClient, connector: Connector, core: Digestbot, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        for body in (act.channel_mention(connector.base_url, "iran"), b"{oops") * 25:
+            content = body if isinstance(body, bytes) else json.dumps(body).encode()
+            assert secure.post("/api/messages", content=content, headers=bearer("junk")).status_code == 401
+    [line] = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert line.getMessage().startswith("Teams: refused 1 request(s) without a valid token")
     assert core.chat.destinations("teams") == []

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from digestbot.app import build_core
+from digestbot.benchmark import large_issue
 from digestbot.benchmark.stats import percentile, run_child, self_peak_rss_mb
 from digestbot.benchmark.synthetic import FIRST_WEEK, new_issue_text, write_archive
 from digestbot.benchmark.vector_cache import VectorCache
@@ -68,6 +69,7 @@ def run_benchmarks(
         _latency(core, report)
         _startup(root, report)
         report.add("peak RSS, benchmark process", f"{self_peak_rss_mb():.0f} MB")
+        large_issue.run(report, root)
     for run in extra or []:
         run(report)
     return report

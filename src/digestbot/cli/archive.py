@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from digestbot.cli.base import emit_json, parse_date, runtime
 from digestbot.core import IngestReport, IngestResult
+from digestbot.logs import escape_controls
 from digestbot.render.data import ingest_dict, issue_dict, summary_dict
 from digestbot.render.plain import issue_text, summary_line
 
@@ -56,7 +57,8 @@ def _progress(enabled: bool) -> Progress:
 def _print_report(report: IngestReport) -> None:
     for result in report.results:
         if result.error is None and result.date and result.outcome:
-            typer.echo(f"{result.date.isoformat()}  {result.outcome.value:<9}  {result.source}")
+            source = escape_controls(result.source)
+            typer.echo(f"{result.date.isoformat()}  {result.outcome.value:<9}  {source}")
     counts = {name: 0 for name in ("added", "replaced", "unchanged")}
     for result in report.results:
         if result.outcome:
@@ -66,7 +68,7 @@ def _print_report(report: IngestReport) -> None:
         f"{len(report.results) - len(report.failed)} issues read ({summary}); {len(report.failed)} failed"
     )
     for result in report.failed:
-        typer.echo(f"digestbot: error: {result.error}", err=True)
+        typer.echo(f"digestbot: error: {escape_controls(result.error or '')}", err=True)
 
 
 def list_issues(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:

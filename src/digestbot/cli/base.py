@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +18,7 @@ from pydantic import ValidationError
 from typer.core import TyperGroup
 
 from digestbot.errors import ConfigError, DigestbotError
+from digestbot.logs import configure_logging, escape_controls
 from digestbot.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -116,10 +115,7 @@ def new_app(factory: CoreFactory) -> typer.Typer:
     ) -> None:
         """digestbot: a weekly security digest in chat."""
         ctx.obj = Runtime(factory, data_dir=data_dir, config=config)
-        logging.basicConfig(
-            level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-        )
-        logging.getLogger("digestbot").setLevel(logging.DEBUG if verbose else logging.INFO)
+        configure_logging(verbose=verbose)
 
     return app
 
@@ -138,8 +134,8 @@ def _load(config: Path | None, **overrides: Any) -> Settings:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    """Print one line on stderr and exit."""
-    typer.echo(f"digestbot: error: {message}", err=True)
+    """Print one line on stderr and exit (a file name with a newline in it stays on that line)."""
+    typer.echo(f"digestbot: error: {escape_controls(message)}", err=True)
     raise SystemExit(code)
 
 

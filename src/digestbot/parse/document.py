@@ -14,6 +14,7 @@ from digestbot.parse.blocks import Block, text_to_blocks
 from digestbot.parse.dates import find_possible_date, resolve_date
 from digestbot.parse.decode import decode
 from digestbot.parse.html import parse_html
+from digestbot.parse.limits import check_items, check_lines
 from digestbot.parse.markdown import markdown_to_html
 from digestbot.parse.noise import is_closing_promotion, is_noise
 from digestbot.parse.structure import build_sections
@@ -50,6 +51,8 @@ def parse_document(
     """
     text = decode(data, source=source)
     kind = fmt or detect_format(text, source=source)
+    if kind != "html":
+        check_lines(text, source=source)
     try:
         blocks, page_title = _to_blocks(text, kind, source=source)
     except RecursionError:
@@ -58,6 +61,7 @@ def parse_document(
     sections = build_sections(head.rest)
     if not sections:
         raise ParseError("no digest items found", source=source)
+    check_items(sections, source=source)
     url = url or (source if source.startswith(("http://", "https://")) else None)
     found = head.found or find_possible_date(page_title or "")  # a page's <title> after the title block
     day = resolve_date(date, found, [hint for hint in (url, source) if hint], source=source)

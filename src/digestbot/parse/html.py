@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from digestbot.errors import ParseError
 from digestbot.parse.blocks import BLANK, Block, classify
+from digestbot.parse.nesting import check_nesting
 from digestbot.parse.noise import is_noise
 
 _REMOVED = (
@@ -30,16 +31,6 @@ _BLOCK_TAGS = frozenset(
     }
 )  # fmt: skip
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
-MAX_NESTING = 1000
-_TAG = re.compile(r"<(/)?([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/)?>")
-# Void elements, and elements whose end tag may be left out (an unclosed <p> or <li> does not nest).
-_NO_NESTING_TAGS = frozenset(
-    {
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-        "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody",
-        "tfoot", "colgroup", "caption", "rb", "rt", "rp", "html", "head", "body",
-    }
-)  # fmt: skip
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _INDENT_CLASS = re.compile(r"\bindent-(\d)\b")
 _INDENT_STYLE = re.compile(r"(?:margin|padding)-left\s*:\s*(\d+(?:\.\d+)?)px")
@@ -57,19 +48,6 @@ def parse_html(html: str, *, source: str) -> tuple[list[Block], str | None]:
     if not any(block.text for block in blocks):
         raise ParseError("HTML has no body text", source=source)
     return blocks, page_title or None
-
-
-def check_nesting(html: str, *, source: str) -> None:
-    """Refuse absurdly deep markup before parsing it: the HTML parser's time grows with depth squared."""
-    depth = deepest = 0
-    for match in _TAG.finditer(html):
-        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
-        if self_closing or name in _NO_NESTING_TAGS:
-            continue
-        depth = max(0, depth - 1) if closing else depth + 1
-        deepest = max(deepest, depth)
-    if deepest > MAX_NESTING:
-        raise ParseError(f"HTML is nested {deepest} levels deep, over the {MAX_NESTING} limit", source=source)
 
 
 def html_to_text(html: str, *, source: str) -> str:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import selectinload
 
 from digestbot.domain import Hit, Issue, IssueSummary, Item, Section, content_hash
 from digestbot.store.db import Database
@@ -68,20 +67,35 @@ class Archive:
         return outcome
 
     def list_issues(self) -> list[IssueSummary]:
-        """Every issue, oldest first, with section names and item counts in reading order."""
+        """Every issue, oldest first, with section names and item counts in reading order.
+
+        One pass over each item's section and part only: no item text is loaded."""
+        issues = select(IssueRow.id, IssueRow.date, IssueRow.title, IssueRow.url).order_by(IssueRow.date)
+        headings = select(ItemRow.issue_id, ItemRow.section, ItemRow.part).order_by(
+            ItemRow.issue_id, ItemRow.position
+        )
         with self.db.transaction() as session:
-            rows = session.scalars(
-                select(IssueRow).order_by(IssueRow.date).options(selectinload(IssueRow.items))
-            )
-            return [_summary(row) for row in rows]
+            counts = _section_counts(session.execute(headings))
+            return [
+                IssueSummary(date, title, url, counts.get(issue_id, ()))
+                for issue_id, date, title, url in session.execute(issues)
+            ]
 
     def get_issue(self, date: dt.date) -> Issue | None:
-        """The issue of that date, rebuilt as parsed, or None."""
+        """The issue of that date, rebuilt as parsed, or None. Linear in its items."""
         with self.db.transaction() as session:
-            row = session.scalar(
-                select(IssueRow).where(IssueRow.date == date).options(selectinload(IssueRow.items))
+            row = session.execute(
+                select(IssueRow.id, IssueRow.title, IssueRow.url).where(IssueRow.date == date)
+            ).first()
+            if row is None:
+                return None
+            # Core rows, not ORM ones: a 40k-item issue spends half its load time in ORM row handling.
+            items = session.connection().execute(
+                select(ItemRow.section, ItemRow.part, ItemRow.text, ItemRow.analysis)
+                .where(ItemRow.issue_id == row.id)
+                .order_by(ItemRow.position)
             )
-            return None if row is None else _issue(row)
+            return Issue(date=date, title=row.title, sections=_sections(items), url=row.url)
 
     def latest_date(self) -> dt.date | None:
         """The newest issue's date, or None for an empty archive."""
@@ -159,21 +173,29 @@ def _item_rows(issue_id: int, issue: Issue) -> list[ItemRow]:
     ]
 
 
-def _issue(row: IssueRow) -> Issue:
-    sections: list[Section] = []
-    for item in row.items:
-        if not sections or (sections[-1].name, sections[-1].part) != (item.section, item.part):
-            sections.append(Section(name=item.section, part=item.part))
-        last = sections[-1]
-        entry = Item(text=item.text, analysis=tuple(item.analysis))
-        sections[-1] = Section(name=last.name, part=last.part, items=(*last.items, entry))
-    return Issue(date=row.date, title=row.title, sections=tuple(sections), url=row.url)
+def _section_counts(
+    rows: Iterable[tuple[int, str, str | None]],
+) -> dict[int, tuple[tuple[str, int], ...]]:
+    """Per issue, each run of consecutive items of one section and part: its name and length."""
+    runs: dict[int, list[tuple[str, str | None, int]]] = {}
+    for issue_id, section, part in rows:
+        issue_runs = runs.setdefault(issue_id, [])
+        if issue_runs and issue_runs[-1][:2] == (section, part):
+            issue_runs[-1] = (section, part, issue_runs[-1][2] + 1)
+        else:
+            issue_runs.append((section, part, 1))
+    return {issue_id: tuple((name, n) for name, _, n in found) for issue_id, found in runs.items()}
 
 
-def _summary(row: IssueRow) -> IssueSummary:
-    issue = _issue(row)
-    counts = tuple((section.name, len(section.items)) for section in issue.sections)
-    return IssueSummary(date=row.date, title=row.title, url=row.url, sections=counts)
+def _sections(rows: Iterable[tuple[str, str | None, str, list[str]]]) -> tuple[Section, ...]:
+    """Consecutive items of the same section and part make one section. Each section's items are
+    collected in a list and frozen once: rebuilding a tuple per item made loading quadratic."""
+    runs: list[tuple[str, str | None, list[Item]]] = []
+    for section, part, text, analysis in rows:
+        if not runs or (runs[-1][0], runs[-1][1]) != (section, part):
+            runs.append((section, part, []))
+        runs[-1][2].append(Item(text=text, analysis=tuple(analysis)))
+    return tuple(Section(name=name, part=part, items=tuple(items)) for name, part, items in runs)
 
 
 def _stored(item: ItemRow, issue: IssueRow) -> StoredItem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,7 +46,7 @@ def _create_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            _usable_directory(Path(database).parent)
         options["connect_args"] = {"timeout": 30, "check_same_thread": False}
     try:
         engine = create_engine(parsed, **options)
@@ -53,7 +54,29 @@ def _create_engine(url: str) -> Engine:
         raise ConfigError(f"database_url: cannot open {parsed.render_as_string()} ({exc})") from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        _probe(engine, parsed.database or ":memory:")
     return engine
+
+
+def _probe(engine: Engine, database: str) -> None:
+    """Open the SQLite file once, so a path SQLite cannot use is one clear error, not a traceback later."""
+    try:
+        with engine.connect():
+            pass
+    except SQLAlchemyError as exc:
+        reason = getattr(exc, "orig", None) or exc
+        raise ConfigError(f"cannot open the database {database} ({reason})") from None
+
+
+def _usable_directory(directory: Path) -> None:
+    """Create the SQLite file's directory if needed; ConfigError naming it and why it cannot be used."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = "a file is in the way" if isinstance(exc, FileExistsError) else exc.strerror or str(exc)
+        raise ConfigError(f"cannot create the data directory {directory} ({reason})") from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise ConfigError(f"cannot write to the data directory {directory} (permission denied)")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -4,7 +4,8 @@ With credentials, the Teams SDK validates the Bot Framework JWT of every request
 Bot Framework's published keys, issuer, audience = our app id, expiry, and the ``serviceurl`` claim against
 the activity's serviceUrl); a request without ``Authorization: Bearer …`` is turned away here already.
 Local development mode (``teams_allow_unauthenticated``) accepts requests without a token, and then only
-from loopback clients: anything else gets 401.
+from loopback clients that came through no proxy: a tunnel or reverse proxy connects from loopback on
+behalf of anyone, so a request carrying any forwarding header gets 401, as does any other client.
 """
 
 from __future__ import annotations
@@ -29,13 +30,39 @@ def is_loopback(host: str | None) -> bool:
     return address.is_loopback
 
 
+# Headers a proxy, tunnel or CDN adds when it forwards a request on someone else's behalf.
+PROXY_HEADERS = (
+    "forwarded",
+    "via",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "x-forwarded-port",
+    "x-forwarded-server",
+    "x-original-forwarded-for",
+    "x-real-ip",
+    "x-client-ip",
+    "x-cluster-client-ip",
+    "true-client-ip",
+    "cf-connecting-ip",
+    "fastly-client-ip",
+    "x-envoy-external-address",
+)
+
+
+def proxied(request: Request) -> bool:
+    """Whether the request carries any header a forwarding proxy adds."""
+    return any(name in request.headers for name in PROXY_HEADERS)
+
+
 def has_bearer(request: Request) -> bool:
     """Whether the request carries a bearer token at all (the SDK then checks that it is valid)."""
     return request.headers.get("authorization", "").startswith("Bearer ")
 
 
 def admitted(settings: Settings, request: Request) -> bool:
-    """Whether the request may reach the SDK: loopback only in local mode, a bearer token otherwise."""
+    """Whether the request may reach the SDK: in local mode a loopback client, not via a proxy; a bearer
+    token otherwise."""
     if settings.teams_allow_unauthenticated:
-        return is_loopback(request.client.host if request.client else None)
+        return is_loopback(request.client.host if request.client else None) and not proxied(request)
     return has_bearer(request)

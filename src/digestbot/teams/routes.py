@@ -2,10 +2,11 @@
 
 The SDK's ``HttpServer`` registers its messaging handler (JWT validation, then the activity pipeline) on
 an ``HttpServerAdapter``; ``RouteAdapter`` keeps that handler, and the Starlette endpoint calls it after its
-own guards: local mode is loopback only, other requests need a bearer token; bodies over 1 MB get 413;
-bodies that are not a JSON object, or not a valid activity, get 400; activity types the SDK cannot route
-get 200 and are ignored. A request that does not reach the SDK has its token validated here, so no request
-is answered 2xx/4xx on content without authentication. None of these touch any state.
+own guards: local mode is loopback only and refuses proxied requests, other requests need a bearer token;
+bodies over 1 MB get 413, bodies still arriving after 10 s get 408; bodies that are not a JSON object, or
+not a valid activity, get 400; activity types the SDK cannot route get 200 and are ignored. A request
+that does not reach the SDK has its token validated here, so no request is answered 2xx/4xx on content
+without authentication. None of these touch any state.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from digestbot.asgi import read_limited
+from digestbot.asgi import BodyRejected, Throttled, read_limited
 from digestbot.conversation import Conversations
 from digestbot.settings import Settings
 from digestbot.teams.app import TEAMS_PATH, build_teams_app
@@ -77,21 +78,26 @@ class TeamsEndpoint:
         client_id = settings.teams_client_id
         self.validator = InboundActivityTokenValidator(client_id, cloud=cloud) if client_id else None
         self._ready = asyncio.Lock()
+        self.disconnects = Throttled("Teams: %d client(s) hung up before sending the whole body")
+        self.refused = Throttled(
+            "Teams: refused %d request(s) without a valid token (logged at most once a minute)"
+        )
 
     async def handle(self, request: Request) -> Response:
         """Answer one POST to ``/api/messages``."""
         if not admitted(self.settings, request):
             return _status(401, "Unauthorized")
-        body = await read_limited(request, MAX_BODY_BYTES)
-        if body is None:
-            return _status(413, "payload too large")
+        try:
+            body = await read_limited(request, MAX_BODY_BYTES, disconnects=self.disconnects)
+        except BodyRejected as exc:
+            return _status(exc.status, exc.reason)
         payload = parse_object(body)
+        if not await self.authenticated(request, payload):
+            return _status(401, "Unauthorized")
         verdict = "malformed" if payload is None else classify(payload)
-        if verdict != "activity":
-            if not await self.authenticated(request, payload):
-                return _status(401, "Unauthorized")
-            return _status(400, "malformed activity") if verdict == "malformed" else Response(status_code=200)
-        return await self.dispatch(request, payload or {})
+        if verdict == "activity":
+            return await self.dispatch(request, payload or {})
+        return _status(400, "malformed activity") if verdict == "malformed" else Response(status_code=200)
 
     async def dispatch(self, request: Request, payload: dict[str, Any]) -> Response:
         """Hand the activity to the SDK (JWT validation, routing, our listeners) and relay its answer."""
@@ -110,7 +116,8 @@ class TeamsEndpoint:
         return self.adapter.handlers[TEAMS_PATH]
 
     async def authenticated(self, request: Request, payload: dict[str, Any] | None) -> bool:
-        """For requests the SDK never sees: a valid token (local mode: the loopback check sufficed)."""
+        """A valid token (local mode: the loopback check sufficed). Checked here for every request, so a
+        bad one is refused with a rate-limited log line; the SDK checks activities once more."""
         if self.settings.teams_allow_unauthenticated:
             return True
         if self.validator is None:
@@ -120,7 +127,8 @@ class TeamsEndpoint:
         try:
             await self.validator.validate_token(raw, service_url if isinstance(service_url, str) else None)
         except Exception as exc:  # any failure to validate is a rejection  # noqa: BLE001
-            log.warning("Teams: rejected a token (%s)", type(exc).__name__)
+            log.debug("Teams: rejected a token (%s)", type(exc).__name__)
+            self.refused.note()
             return False
         return True
 

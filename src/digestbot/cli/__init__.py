@@ -7,7 +7,7 @@ import sys
 from digestbot.cli.base import app
 
 # Command modules register themselves on ``app`` when imported.
-from digestbot.cli import answers, archive, chat  # noqa: F401  isort: skip
+from digestbot.cli import answers, archive, chat, db  # noqa: F401  isort: skip
 
 
 def main() -> None:

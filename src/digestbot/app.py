@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 
 from digestbot.core import Digestbot
@@ -35,7 +36,8 @@ def build_core(
     archive, chat = Archive(db), ChatState(db)
     model = embedder or SentenceTransformerEmbedder(settings.model_path, batch_size=settings.embed_batch_size)
     reader = reader or SourceReader()
-    deliverer = Deliverer(archive, chat, Ledger(db), publishers(chat) if publishers else (), destinations)
+    ledger = Ledger(db, lease=dt.timedelta(seconds=settings.delivery_lease_seconds))
+    deliverer = Deliverer(archive, chat, ledger, publishers(chat) if publishers else (), destinations)
     return Digestbot(
         archive,
         chat,

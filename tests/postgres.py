@@ -32,13 +32,13 @@ MISSING = (
 )
 
 
-def find_bindir() -> Path | None:
-    """Where initdb and postgres are: on PATH, or Debian's newest /usr/lib/postgresql/N/bin."""
-    on_path = shutil.which("initdb")
+def find_bindir(path: str | None = None, debian: Path = Path("/usr/lib/postgresql")) -> Path | None:
+    """Where initdb and postgres are: on ``path`` (default PATH), or Debian's newest ``debian``/N/bin."""
+    on_path = shutil.which("initdb", path=path)
     if on_path is not None:
         return Path(on_path).parent
     found = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        debian.glob("*/bin/initdb"),
         key=lambda path: int(path.parent.parent.name) if path.parent.parent.name.isdigit() else 0,
     )
     return found[-1].parent if found else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, Update, delete, func, select, update
 
 from digestbot.store.db import Database
 from digestbot.store.models import SeenEventRow, SubscriptionRow, ThreadRow, utcnow
@@ -55,19 +55,9 @@ class ChatState:
                 )
                 .on_conflict_do_nothing(index_elements=["platform", "channel_id"]),
             )
-            if new:
-                return True
-            if dest.service_url or dest.tenant_id:
-                session.execute(
-                    update(SubscriptionRow)
-                    .where(SubscriptionRow.platform == dest.platform)
-                    .where(SubscriptionRow.channel_id == dest.channel_id)
-                    .values(
-                        service_url=func.coalesce(dest.service_url, SubscriptionRow.service_url),
-                        tenant_id=func.coalesce(dest.tenant_id, SubscriptionRow.tenant_id),
-                    )
-                )
-            return False
+            if not new and (dest.service_url or dest.tenant_id):
+                session.execute(_refreshed(dest))
+            return new
 
     def unsubscribe(self, platform: str, channel_id: str) -> bool:
         """Remove a subscription; True if there was one."""
@@ -138,6 +128,18 @@ class ChatState:
 def _subscription(platform: str, channel_id: str) -> Select[SubscriptionRow]:
     return select(SubscriptionRow).where(
         SubscriptionRow.platform == platform, SubscriptionRow.channel_id == channel_id
+    )
+
+
+def _refreshed(dest: Destination) -> Update:
+    """The stored reference of a destination updated with what is given (a None keeps what is stored)."""
+    return (
+        update(SubscriptionRow)
+        .where(SubscriptionRow.platform == dest.platform, SubscriptionRow.channel_id == dest.channel_id)
+        .values(
+            service_url=func.coalesce(dest.service_url, SubscriptionRow.service_url),
+            tenant_id=func.coalesce(dest.tenant_id, SubscriptionRow.tenant_id),
+        )
     )
 
 

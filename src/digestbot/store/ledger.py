@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Delete, Select, Update, delete, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from digestbot.store.db import Database
 from digestbot.store.models import DeliveryRow, IssueRow, utcnow
@@ -26,6 +27,7 @@ from digestbot.store.sql import added, insert, rowcount
 
 DEFAULT_LEASE = dt.timedelta(seconds=60)
 _Keyed = TypeVar("_Keyed", Select[Any], Update, Delete)
+_Key = tuple[int, str, str]  # issue id, platform, channel id
 
 
 class Claim(enum.Enum):
@@ -64,35 +66,43 @@ class Ledger:
 
     def claim(self, issue_date: dt.date, platform: str, channel_id: str) -> Claim:
         """Claim the delivery of that issue to that destination before posting it."""
-        issue_id = self._issue_id(issue_date)
+        key = (self._issue_id(issue_date), platform, channel_id)
         now = self.clock()
         with self.db.transaction() as session:
-            new = added(
-                session,
-                insert(session, DeliveryRow)
-                .values(
-                    issue_id=issue_id,
-                    platform=platform,
-                    channel_id=channel_id,
-                    state="claimed",
-                    claimed_at=now,
-                    holder=self.holder,
-                    lease_until=now + self.lease,
-                )
-                .on_conflict_do_nothing(index_elements=["issue_id", "platform", "channel_id"]),
-            )
-            if new:
+            if self._insert(session, key, now):
                 return Claim.NEW
-            taken = session.execute(
-                _by_key(update(DeliveryRow), issue_id, platform, channel_id)
-                .where(DeliveryRow.state == "claimed")
-                .where(or_(DeliveryRow.lease_until.is_(None), DeliveryRow.lease_until < now))
-                .values(holder=self.holder, lease_until=now + self.lease)
-            )
-            if rowcount(taken):
+            if self._take_over(session, key, now):
                 return Claim.IN_DOUBT
-            state = session.scalar(_by_key(select(DeliveryRow.state), issue_id, platform, channel_id))
+            state = session.scalar(_by_key(select(DeliveryRow.state), *key))
         return Claim.DONE if state == "posted" else Claim.BUSY
+
+    def _insert(self, session: Session, key: _Key, now: dt.datetime) -> bool:
+        """The claim of a delivery nobody claimed yet: one atomic insert; False if the row exists."""
+        issue_id, platform, channel_id = key
+        return added(
+            session,
+            insert(session, DeliveryRow)
+            .values(
+                issue_id=issue_id,
+                platform=platform,
+                channel_id=channel_id,
+                state="claimed",
+                claimed_at=now,
+                holder=self.holder,
+                lease_until=now + self.lease,
+            )
+            .on_conflict_do_nothing(index_elements=["issue_id", "platform", "channel_id"]),
+        )
+
+    def _take_over(self, session: Session, key: _Key, now: dt.datetime) -> bool:
+        """Make an unconfirmed claim whose lease ran out ours: one atomic update; False if none is."""
+        taken = session.execute(
+            _by_key(update(DeliveryRow), *key)
+            .where(DeliveryRow.state == "claimed")
+            .where(or_(DeliveryRow.lease_until.is_(None), DeliveryRow.lease_until < now))
+            .values(holder=self.holder, lease_until=now + self.lease)
+        )
+        return bool(rowcount(taken))
 
     def renew(self, issue_date: dt.date, platform: str, channel_id: str) -> bool:
         """Extend our claim's lease; False when it is no longer ours (confirmed, or taken over)."""

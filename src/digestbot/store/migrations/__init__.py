@@ -80,7 +80,9 @@ def prepare(engine: Engine) -> None:
     one-line SchemaError naming the command to run."""
     current = state(engine)
     if current.fresh:
-        upgrade(engine)  # under the lock; a replica that created it meanwhile makes this a no-op
+        before, after = upgrade(engine)  # under the lock: a replica that created it meanwhile wins
+        if before.fresh:
+            log.info("created the schema (revision %s) in %s", after, _where(engine))
         current = state(engine)
     _require_head(current, engine)
 
@@ -99,8 +101,6 @@ def upgrade(engine: Engine, target: str = "head") -> tuple[SchemaState, str]:
         except CommandError as exc:
             where = _where(engine)
             raise SchemaError(f"{where}: cannot upgrade from revision {before.describe()}: {exc}") from None
-    if before.revision != target:
-        log.info("database schema upgraded from %s to %s", before.describe(), target)
     return before, target
 
 

@@ -79,6 +79,7 @@ class PostgresServer:
             [*initdb, "--no-locale", "--no-sync"],
             check=True,
             capture_output=True,
+            cwd=root,  # a directory the server's user may enter
             **user,
         )
         port = free_port()
@@ -89,6 +90,7 @@ class PostgresServer:
             + [arg for setting in settings for arg in ("-c", setting)],
             stdout=log,
             stderr=subprocess.STDOUT,
+            cwd=root,
             **user,
         )
         server = cls(root, port, process)

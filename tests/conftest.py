@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from digestbot.store import Database
 from tests.http_support import StaticSite, serve_site
+from tests.postgres import MISSING, SKIP_VARIABLE, PostgresServer, find_bindir
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -40,3 +42,45 @@ def site() -> Iterator[StaticSite]:
     """A static site (pages and feeds) on a free loopback port, stopped after the test."""
     with serve_site(StaticSite()) as running:
         yield running
+
+
+# -- databases: every store test runs on SQLite and on a real PostgreSQL ----------------------------------
+
+DATABASES = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """The session's PostgreSQL server. Missing binaries fail the test with how to install them, unless
+    DIGESTBOT_TEST_SKIP_POSTGRES=1 says to skip (CI never sets it)."""
+    if os.environ.get(SKIP_VARIABLE) == "1":
+        pytest.skip(f"{SKIP_VARIABLE}=1: the PostgreSQL tests are skipped")
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.fail(MISSING, pytrace=False)
+    server = PostgresServer.start(bindir)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: a SQLite file, or a new database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'digestbot.sqlite3'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    name = server.create_database()
+    yield server.url(name)
+    server.drop_database(name)
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    """The store on that database, at the current schema."""
+    database = Database(database_url)
+    yield database
+    database.close()

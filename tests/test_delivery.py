@@ -1,9 +1,10 @@
-"""Delivery: exactly once per (issue, destination), first run posts only the latest, crashes reconcile."""
+"""Delivery: exactly once per (issue, destination), first run posts only the latest, crashes reconcile
+(the ledger on SQLite and PostgreSQL). Several processes at once: tests/test_ledger.py."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -11,7 +12,8 @@ from digestbot.delivery import Deliverer, PostError, issue_key
 from digestbot.domain import Destination, Issue, Item, Section
 from digestbot.errors import NotFoundError
 from digestbot.store import Archive, ChatState, Database
-from digestbot.store.ledger import Ledger
+from digestbot.store.ledger import DEFAULT_LEASE, Ledger
+from digestbot.store.models import utcnow
 from tests.fake_publisher import Crash, MemoryPublisher
 
 WEEK = dt.timedelta(days=7)
@@ -23,11 +25,17 @@ def issue(day: dt.date) -> Issue:
     return Issue(date=day, title="Northwind’s Weekly Security Digest", sections=(section,))
 
 
-class World:
-    """A store with issues, three subscribed channels and a publisher; ``restart`` builds a new Deliverer."""
+def after_the_lease() -> dt.datetime:
+    """The clock of a process started once a dead process's claims have expired."""
+    return utcnow() + DEFAULT_LEASE + dt.timedelta(seconds=1)
 
-    def __init__(self, path: Path) -> None:
-        self.db = Database(f"sqlite:///{path / 'db.sqlite3'}")
+
+class World:
+    """A store with issues, three subscribed channels and a publisher; each ``deliverer()`` stands for a
+    process (its own ledger holder)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
         self.archive = Archive(self.db)
         self.chat = ChatState(self.db)
         self.publisher = MemoryPublisher()
@@ -38,11 +46,11 @@ class World:
         for day in days:
             self.archive.save_issue(issue(day), source="test")
 
-    def deliverer(self) -> Deliverer:
+    def deliverer(self, clock: Callable[[], dt.datetime] = utcnow) -> Deliverer:
         return Deliverer(
             self.archive,
             self.chat,
-            Ledger(self.db),
+            Ledger(self.db, clock=clock),
             [self.publisher],
             configured=[Destination("slack", "C3")],
         )
@@ -52,8 +60,8 @@ class World:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> World:
-    return World(tmp_path)
+def world(db: Database) -> World:
+    return World(db)
 
 
 def test_first_run_posts_only_the_latest_issue_everywhere(world: World) -> None:
@@ -90,7 +98,7 @@ def test_a_crash_between_claim_and_confirm_leaves_each_channel_with_the_issue_on
     with pytest.raises(Crash):
         world.deliverer().deliver()
     setattr(world.publisher, crash, False)
-    report = world.deliverer().deliver()  # the restart
+    report = world.deliverer(clock=after_the_lease).deliver()  # the restart, once the claims expired
     for channel in ("C1", "C2", "C3"):
         assert world.posts(channel) == [issue_key(FIRST)], channel
     assert world.publisher.lookups >= 1  # the in-doubt claim was looked up, not re-posted blindly

@@ -1,4 +1,5 @@
-"""Polling: only new documents; feeds deduplicated by id, never by timestamp; conditional GETs."""
+"""Polling: only new documents; feeds deduplicated by id, never by timestamp; conditional GETs (the poll
+state on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ BODY = (
 
 
 @pytest.fixture
-def poller(tmp_path: Path) -> SourcePoller:
-    return SourcePoller(SourceReader(), PollState(Database(f"sqlite:///{tmp_path / 'db.sqlite3'}")))
+def poller(db: Database) -> SourcePoller:
+    return SourcePoller(SourceReader(), PollState(db))
 
 
 def take(poller: SourcePoller, *locations: str) -> list[Polled | DigestbotError]:

@@ -1,14 +1,23 @@
-"""The schedule: cron in an IANA timezone, right across daylight-saving changes; bad config is one line."""
+"""The schedule: cron in an IANA timezone, right across daylight-saving changes; bad config is one line;
+another run while a replica holds deliveries; the archive check of every replica."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
 
+from digestbot.core import Digestbot
+from digestbot.domain import Destination, Issue, Item, Section
 from digestbot.errors import ConfigError
-from digestbot.scheduler import cron_trigger
+from digestbot.scheduler import Cycle, build_scheduler, cron_trigger
+from digestbot.settings import Settings
+from digestbot.store.ledger import Claim, Ledger
+from tests.fake_publisher import MemoryPublisher
+from tests.fakes import fake_core
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -48,3 +57,41 @@ def test_tuesdays_at_nine_local_across_spring_and_autumn_changes() -> None:
 def test_bad_schedule_or_timezone_names_the_setting(expression: str, timezone: str, field: str) -> None:
     with pytest.raises(ConfigError, match=f"^{field}: "):
         cron_trigger(expression, timezone)
+
+
+def replica(tmp_path: Path, publisher: MemoryPublisher) -> tuple[Digestbot, Settings]:
+    settings = Settings(data_dir=tmp_path / "data", channels=["C1"], delivery_lease_seconds=30)
+    core = fake_core(settings, publishers=[publisher], destinations=[Destination("slack", "C1")])
+    return core, settings
+
+
+def test_a_delivery_held_by_another_replica_is_checked_again_after_its_lease(tmp_path: Path) -> None:
+    publisher = MemoryPublisher()
+    core, settings = replica(tmp_path, publisher)
+    day = dt.date(2031, 3, 4)
+    core.archive.save_issue(
+        Issue(
+            date=day, title="Northwind’s Weekly Security Digest", sections=(Section("Cyber", (Item("x"),)),)
+        ),
+        source="x.txt",
+    )
+    other = Ledger(core.archive.db, holder="the-other-replica")
+    assert other.claim(day, "slack", "C1") is Claim.NEW  # and it is posting right now
+    scheduler = BackgroundScheduler()
+    Cycle(core, settings, scheduler)()
+    [follow_up] = [job for job in scheduler.get_jobs() if job.id.endswith("-follow-up")]
+    wait = follow_up.trigger.run_date - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(seconds=29) < wait <= dt.timedelta(seconds=31)
+    assert publisher.channels == {}  # nothing posted over the other replica's claim
+    other.confirm(day, "slack", "C1", "ts-1")
+    follow_up.remove()
+    Cycle(core, settings, scheduler)()
+    assert scheduler.get_jobs() == []  # nothing busy any more: no further run
+
+
+def test_serve_checks_the_archive_every_few_seconds(tmp_path: Path) -> None:
+    core, settings = replica(tmp_path, MemoryPublisher())
+    settings = settings.model_copy(update={"archive_poll_seconds": 2.5})
+    jobs = {job.id: job for job in build_scheduler(core, settings).get_jobs()}
+    assert jobs["digestbot-cycle-sync"].trigger.interval == dt.timedelta(seconds=2.5)
+    assert sorted(jobs) == ["digestbot-cycle", "digestbot-cycle-catch-up", "digestbot-cycle-sync"]

@@ -58,6 +58,8 @@ def env_for(emulator: SlackEmulator, data: Path) -> dict[str, str]:
         "DIGESTBOT_PORT": str(free_port()),
         "DIGESTBOT_CHANNELS": json.dumps(CHANNELS),
         "DIGESTBOT_SCHEDULE": "0 9 1 1 *",  # far away: only the start-up catch-up cycle runs
+        # The restart takes over the dead process's claims once their lease ran out.
+        "DIGESTBOT_DELIVERY_LEASE_SECONDS": "3",
     }
 
 

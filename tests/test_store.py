@@ -1,9 +1,9 @@
-"""The store: idempotent saves, atomic replacement, vectors, chat state."""
+"""The store: idempotent saves, atomic replacement, vectors, chat state (on SQLite and PostgreSQL: the
+``db`` fixture)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,11 +24,6 @@ def make_issue(*texts: str, day: dt.date = DAY) -> Issue:
         sections=(Section(name="Cyber", items=items, part="Global Security Matters"),),
         url="https://example.test/digest",
     )
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    return Database(f"sqlite:///{tmp_path / 'store.sqlite3'}")
 
 
 def test_same_issue_twice_changes_nothing(db: Database) -> None:

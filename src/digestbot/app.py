@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from digestbot.conversation import Conversations
@@ -17,6 +18,7 @@ from digestbot.settings import Settings
 from digestbot.sources import SourceReader
 from digestbot.store import Archive, ChatState, Database
 from digestbot.store.ledger import Ledger
+from digestbot.store.migrations import upgrade
 from digestbot.store.polling import PollState
 
 
@@ -40,7 +42,8 @@ def build_core(
         links=LinkPolicy(allow_private=settings.allow_private_feed_links),
         max_feed_entries=settings.max_feed_entries,
     )
-    deliverer = Deliverer(archive, chat, Ledger(db), publishers, destinations)
+    ledger = Ledger(db, lease=dt.timedelta(seconds=settings.delivery_lease_seconds))
+    deliverer = Deliverer(archive, chat, ledger, publishers, destinations)
     return Digestbot(
         archive,
         chat,
@@ -61,3 +64,18 @@ def relevance_policy(settings: Settings) -> RelevancePolicy:
 def build_conversations(core: Digestbot) -> Conversations:
     """The conversation core every chat surface calls, over the archive and chat state of ``core``."""
     return Conversations(core, core.chat)
+
+
+def upgrade_database(settings: Settings) -> str:
+    """Apply the schema migrations to the settings' database; one line saying what was done."""
+    db = Database(settings.resolved_database_url, prepare=False)
+    try:
+        with db.reachable():
+            before, after = upgrade(db.engine)
+    finally:
+        db.close()
+    if before.fresh:
+        return f"database created at schema revision {after}"
+    if before.revision == after:
+        return f"database already at schema revision {after}; nothing to do"
+    return f"database upgraded from schema revision {before.describe()} to {after}"

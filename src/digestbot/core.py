@@ -117,6 +117,7 @@ class Digestbot:
             issue = parse_document(
                 document.data, source=document.source, fmt=document.fmt, url=url or document.url, date=date
             )
+            self.engine.store_vectors(issue)  # first: a replica that sees the issue finds its vectors
             outcome = self.archive.save_issue(issue, source=document.source)
         except DigestbotError as exc:
             return IngestResult(source=document.source, error=str(exc))
@@ -138,6 +139,11 @@ class Digestbot:
         if report.changed:
             self.engine.refresh()
         return report
+
+    def sync_index(self) -> bool:
+        """Bring the index up to date if another process (a replica, ``digestbot ingest``) changed the
+        archive; True if it did. The serving layer calls this every few seconds."""
+        return self.engine.sync()
 
     def plan_delivery(self, issue_date: dt.date | None = None) -> list[PlannedPost]:
         """What ``deliver_new`` would post where (for ``digestbot post --dry-run``)."""

@@ -1,9 +1,10 @@
 """Weekly delivery: each new issue to every destination exactly once.
 
-A ledger row per (issue, destination) is claimed before posting and confirmed after. A claim left
-unconfirmed by a crash is reconciled by asking the platform whether the post is there (the post carries
-the issue's key) before posting again. A destination that never received an issue gets only the latest
-(never the backlog); after downtime it gets every issue it missed, oldest first.
+A ledger row per (issue, destination) is claimed before posting and confirmed after. Several processes
+(replicas) may deliver at once: a claim held by a live one is left to it (``busy``); a claim left by a
+crashed one, once its lease ran out, is reconciled by asking the platform whether the post is there (the
+post carries the issue's key) before posting again. A destination that never received an issue gets only
+the latest (never the backlog); after downtime it gets every issue it missed, oldest first.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class DeliveryReport:
     reconciled: list[PlannedPost] = field(default_factory=list)
     failed: list[tuple[PlannedPost, str]] = field(default_factory=list)
     skipped: list[PlannedPost] = field(default_factory=list)
+    busy: list[PlannedPost] = field(default_factory=list)  # claimed by another live process, posting now
 
 
 def issue_key(issue_date: dt.date) -> str:
@@ -130,30 +132,40 @@ class Deliverer:
         return report
 
     def _deliver_one(self, post: PlannedPost, issue: Issue, report: DeliveryReport) -> None:
-        dest, publisher = post.dest, self.publishers[post.dest.platform]
+        dest = post.dest
         claim = self.ledger.claim(post.issue_date, dest.platform, dest.channel_id)
-        if claim is Claim.DONE:
-            report.skipped.append(post)
+        if claim in (Claim.DONE, Claim.BUSY):
+            (report.skipped if claim is Claim.DONE else report.busy).append(post)
             return
         try:
-            if claim is Claim.IN_DOUBT and (ref := publisher.find_post(dest, issue)) is not None:
-                self._confirm(post, ref)
-                report.reconciled.append(post)
-                return
-            ref = publisher.post_issue(dest, issue)
+            with self.ledger.keep(post.issue_date, dest.platform, dest.channel_id):
+                ref, found = self._publish(post, issue, claim)
         except PostError as exc:
-            if exc.certain:
-                self.ledger.release(post.issue_date, dest.platform, dest.channel_id)
-            log.warning(
-                "delivery of %s to %s:%s failed: %s", post.issue_date, dest.platform, dest.channel_id, exc
-            )
-            report.failed.append((post, str(exc)))
+            self._failed(post, exc, report)
             return
         self._confirm(post, ref)
-        report.posted.append(post)
+        (report.reconciled if found else report.posted).append(post)
 
     def _confirm(self, post: PlannedPost, ref: str) -> None:
         """Record the post; replies in its thread are follow-ups about its issue."""
         dest = post.dest
         self.ledger.confirm(post.issue_date, dest.platform, dest.channel_id, ref)
         self.chat.remember_thread(dest.platform, dest.channel_id, ref, post.issue_date)
+
+    def _publish(self, post: PlannedPost, issue: Issue, claim: Claim) -> tuple[str, bool]:
+        """Post, or for a claim in doubt first look for the post a dead holder may have made (then
+        ``find_post`` completes it). Returns the post's reference and whether it was found."""
+        publisher = self.publishers[post.dest.platform]
+        if claim is Claim.IN_DOUBT and (ref := publisher.find_post(post.dest, issue)) is not None:
+            return ref, True
+        return publisher.post_issue(post.dest, issue), False
+
+    def _failed(self, post: PlannedPost, exc: PostError, report: DeliveryReport) -> None:
+        dest = post.dest
+        if exc.certain:
+            self.ledger.release(post.issue_date, dest.platform, dest.channel_id)
+        else:
+            self.ledger.abandon(post.issue_date, dest.platform, dest.channel_id)
+        where = f"{dest.platform}:{dest.channel_id}"
+        log.warning("delivery of %s to %s failed: %s", post.issue_date, where, exc)
+        report.failed.append((post, str(exc)))

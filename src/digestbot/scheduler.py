@@ -1,15 +1,19 @@
-"""The weekly schedule (APScheduler): poll the sources, ingest, update the index, deliver."""
+"""The weekly schedule (APScheduler): poll the sources, ingest, update the index, deliver; and, every few
+seconds, the check that keeps this replica's index up with ingests made by other processes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from digestbot.core import Digestbot
+from digestbot.delivery import DeliveryReport
 from digestbot.errors import ConfigError, DigestbotError
 from digestbot.settings import Settings
 
@@ -30,9 +34,9 @@ def cron_trigger(expression: str, timezone: str) -> CronTrigger:
         raise ConfigError(f"schedule: {expression!r} is not a cron expression ({exc})") from None
 
 
-def run_cycle(core: Digestbot, settings: Settings) -> None:
+def run_cycle(core: Digestbot, settings: Settings) -> DeliveryReport | None:
     """One cycle: poll sources, ingest, index, deliver. Never raises: a failed cycle is logged and the
-    next one runs as scheduled."""
+    next one runs as scheduled. Returns what the delivery did (None if the cycle failed)."""
     try:
         if settings.sources:
             report = core.poll(settings.sources)
@@ -40,36 +44,74 @@ def run_cycle(core: Digestbot, settings: Settings) -> None:
                 log.warning("not ingested, tried again next cycle: %s", failure.error)
         delivered = core.deliver_new()
         log.info(
-            "cycle done: %d posted, %d reconciled, %d failed",
+            "cycle done: %d posted, %d reconciled, %d failed, %d being posted by another process",
             len(delivered.posted),
             len(delivered.reconciled),
             len(delivered.failed),
+            len(delivered.busy),
         )
+        return delivered
     except DigestbotError as exc:
         log.error("cycle failed: %s", exc)
     except Exception:
         log.exception("cycle failed unexpectedly")
+    return None
+
+
+@dataclass
+class Cycle:
+    """The scheduled job: ``run_cycle``, then, while another process holds some deliveries, another
+    run once their lease could have run out, to finish what a replica that died left behind."""
+
+    core: Digestbot
+    settings: Settings
+    scheduler: BaseScheduler
+
+    def __call__(self) -> None:
+        report = run_cycle(self.core, self.settings)
+        if report is None or not report.busy:
+            return
+        wait = dt.timedelta(seconds=self.settings.delivery_lease_seconds + 1)
+        self.scheduler.add_job(
+            self,
+            "date",
+            run_date=dt.datetime.now(dt.UTC) + wait,
+            id=f"{JOB_ID}-follow-up",
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
+
+
+def sync_index(core: Digestbot) -> None:
+    """Refresh the index when another process changed the archive. Never raises (runs every few seconds)."""
+    try:
+        if core.sync_index():
+            log.info("index refreshed: the archive was changed by another process")
+    except Exception:
+        log.exception("could not refresh the index; trying again at the next check")
 
 
 def build_scheduler(core: Digestbot, settings: Settings) -> BackgroundScheduler:
-    """A scheduler running ``run_cycle`` on the configured cron schedule, and once soon after start-up
-    to catch up on anything missed while the bot was down."""
+    """A scheduler running the cycle on the configured cron schedule, once soon after start-up to catch
+    up on anything missed while the bot was down, and the archive check every few seconds."""
     trigger = cron_trigger(settings.schedule, settings.timezone)
     scheduler = BackgroundScheduler(timezone=trigger.timezone)
+    cycle = Cycle(core, settings, scheduler)
+    scheduler.add_job(cycle, trigger, id=JOB_ID, max_instances=1, coalesce=True, misfire_grace_time=6 * 3600)
     scheduler.add_job(
-        run_cycle,
-        trigger,
-        args=(core, settings),
-        id=JOB_ID,
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=6 * 3600,
-    )
-    scheduler.add_job(
-        run_cycle,
+        cycle,
         "date",
         run_date=dt.datetime.now(trigger.timezone) + dt.timedelta(seconds=5),
-        args=(core, settings),
         id=f"{JOB_ID}-catch-up",
+        misfire_grace_time=None,  # however late a busy start-up gets to it
+    )
+    scheduler.add_job(
+        sync_index,
+        "interval",
+        seconds=settings.archive_poll_seconds,
+        args=(core,),
+        id=f"{JOB_ID}-sync",
+        max_instances=1,
+        coalesce=True,
     )
     return scheduler

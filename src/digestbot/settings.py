@@ -83,6 +83,20 @@ class Settings(BaseSettings):
     schedule: str = Field(default="0 9 * * tue", description="Cron expression for poll-and-deliver.")
     timezone: str = "UTC"
 
+    # Several replicas on one database
+    archive_poll_seconds: float = Field(
+        default=5.0,
+        ge=0.5,
+        le=3600,
+        description="How often `serve` checks whether another process changed the archive (seconds).",
+    )
+    delivery_lease_seconds: float = Field(
+        default=60.0,
+        ge=1,
+        le=3600,
+        description="How long an unrenewed delivery claim stays with its process (seconds).",
+    )
+
     log_level: str = "INFO"
 
     @field_validator("database_url")

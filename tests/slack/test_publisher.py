@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,8 @@ from digestbot.settings import Settings
 from digestbot.slack.emulator import Failure, SlackEmulator
 from digestbot.slack.publisher import SlackPublisher, build_web_client
 from digestbot.store import Archive, ChatState, Database
-from digestbot.store.ledger import Ledger
+from digestbot.store.ledger import DEFAULT_LEASE, Ledger
+from digestbot.store.models import utcnow
 
 CHANNELS = ("C0SEC0001", "C0SEC0002", "C0SEC0003")
 DAY = dt.date(2031, 3, 4)
@@ -45,8 +46,8 @@ class Rig:
         settings = Settings(slack_bot_token=SecretStr("xoxb-test"), slack_api_url=emulator.api_url)
         self.publisher = SlackPublisher(build_web_client(settings), interval=0.0)
 
-    def deliver(self) -> None:
-        Deliverer(self.archive, self.chat, Ledger(self.db), [self.publisher]).deliver()
+    def deliver(self, clock: Callable[[], dt.datetime] = utcnow) -> None:
+        Deliverer(self.archive, self.chat, Ledger(self.db, clock=clock), [self.publisher]).deliver()
 
     def top_level(self, channel: str) -> list[str]:
         return [m["metadata"]["event_payload"]["issue"] for m in self.emulator.messages(channel)]
@@ -120,7 +121,7 @@ def test_killed_mid_delivery_then_restarted_leaves_each_channel_with_the_issue_o
     dying = DyingPublisher(rig.publisher.client, interval=0.0, posts_before_death=posts_before_death)
     with pytest.raises(Killed):
         Deliverer(rig.archive, rig.chat, Ledger(rig.db), [dying]).deliver()
-    rig.deliver()  # the restart, with a fresh publisher
+    rig.deliver(clock=lambda: utcnow() + DEFAULT_LEASE)  # the restart, once the dead claims expired
     for channel in CHANNELS:
         assert rig.top_level(channel) == [issue_key(DAY)], channel
         assert rig.thread(channel) == ["s0p0", "s1p0", "s2p0"], channel

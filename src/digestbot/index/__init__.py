@@ -1,6 +1,6 @@
 """The dense passage index: chunking items, assembling vectors, and the FAISS files under ``index/``."""
 
-from digestbot.index.builder import BuildStats, build_vectors, item_chunks
+from digestbot.index.builder import BuildStats, build_vectors, item_chunks, store_missing
 from digestbot.index.chunks import Chunk, chunk_item, header, words_per_chunk
 from digestbot.index.files import (
     IndexInvalid,
@@ -28,5 +28,6 @@ __all__ = [
     "new_manifest",
     "read_manifest",
     "save_index",
+    "store_missing",
     "words_per_chunk",
 ]

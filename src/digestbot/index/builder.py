@@ -101,6 +101,15 @@ def build_vectors(
     return index, stats
 
 
+def store_missing(chunks: Sequence[Chunk], store: VectorStore, embedder: Embedder) -> int:
+    """Embed and store the passages that have no stored vector yet; returns how many were embedded."""
+    wanted = list(dict.fromkeys(chunk.text_hash for chunk in chunks))
+    stored = _stored(store, embedder, wanted)
+    texts = {chunk.text_hash: chunk.text for chunk in chunks if chunk.text_hash not in stored}
+    _embed(store, embedder, texts)
+    return len(texts)
+
+
 def _reused(hashes: list[str], reuse: VectorIndex | None) -> dict[str, np.ndarray]:
     if reuse is None or reuse.index.ntotal == 0:
         return {}

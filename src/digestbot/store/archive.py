@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from digestbot.domain import Hit, Issue, IssueSummary, Item, Section, content_hash
 from digestbot.store.db import Database
-from digestbot.store.models import IssueRow, ItemRow, VectorRow, utcnow
+from digestbot.store.models import ArchiveStateRow, IssueRow, ItemRow, VectorRow, utcnow
+from digestbot.store.sql import insert
 
 
 class SaveOutcome(enum.Enum):
@@ -47,11 +49,19 @@ class Archive:
 
     def save_issue(self, issue: Issue, *, source: str) -> SaveOutcome:
         """Store an issue. The same content twice changes nothing; a new version of a date replaces
-        that issue's items in one transaction, so a failure part-way leaves the previous state."""
+        that issue's items in one transaction, so a failure part-way leaves the previous state.
+
+        Safe across processes: the archive version is bumped first, which locks its row, so two saves
+        of one date queue up and the second finds the first's (UNCHANGED or REPLACED, never an error).
+        """
         digest = issue.content_hash
+        if self._stored_hash(issue.date) == digest:
+            return SaveOutcome.UNCHANGED  # the common re-ingest, without taking the write lock
         with self.db.transaction() as session:
+            _bump_version(session)
             row = session.scalar(select(IssueRow).where(IssueRow.date == issue.date))
             if row is not None and row.content_hash == digest:
+                session.rollback()  # a concurrent save stored it first: the version stays as it was
                 return SaveOutcome.UNCHANGED
             outcome = SaveOutcome.ADDED if row is None else SaveOutcome.REPLACED
             if row is None:
@@ -65,6 +75,15 @@ class Archive:
             session.flush()
             session.add_all(_item_rows(row.id, issue))
         return outcome
+
+    def version(self) -> int:
+        """The archive's version: changes whenever an issue is added or replaced, by any process."""
+        with self.db.transaction() as session:
+            return session.scalar(select(ArchiveStateRow.version).where(ArchiveStateRow.id == 1)) or 0
+
+    def _stored_hash(self, date: dt.date) -> str | None:
+        with self.db.transaction() as session:
+            return session.scalar(select(IssueRow.content_hash).where(IssueRow.date == date))
 
     def list_issues(self) -> list[IssueSummary]:
         """Every issue, oldest first, with section names and item counts in reading order.
@@ -141,16 +160,25 @@ class Archive:
         return found
 
     def put_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
-        """Store vectors by text hash; existing ones are kept (same text, same model, same vector)."""
+        """Store vectors by text hash; existing ones are kept (same text, same model, same vector), also
+        when another process stores the same ones at the same time."""
         if not vectors:
             return
-        existing = set(self.get_vectors(model, list(vectors)))
+        rows = [
+            {"model": model, "text_hash": key, "dim": int(vec.shape[0]), "data": _as_bytes(vec)}
+            for key, vec in vectors.items()
+        ]
         with self.db.transaction() as session:
-            session.add_all(
-                VectorRow(model=model, text_hash=key, dim=int(vec.shape[0]), data=_as_bytes(vec))
-                for key, vec in vectors.items()
-                if key not in existing
-            )
+            statement = insert(session, VectorRow)
+            session.execute(statement.on_conflict_do_nothing(index_elements=["model", "text_hash"]), rows)
+
+
+def _bump_version(session: Session) -> None:
+    """Version + 1 (the row is created on first use). On PostgreSQL this locks the row until commit."""
+    statement = insert(session, ArchiveStateRow).values(id=1, version=1)
+    session.execute(
+        statement.on_conflict_do_update(index_elements=["id"], set_={"version": ArchiveStateRow.version + 1})
+    )
 
 
 def _as_bytes(vector: np.ndarray) -> bytes:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, Update, delete, func, select, update
 
 from digestbot.domain import Destination
 from digestbot.store.db import Database
 from digestbot.store.models import SeenEventRow, SubscriptionRow, ThreadRow, utcnow
+from digestbot.store.sql import added, insert
 
 
 @dataclass(frozen=True)
@@ -27,23 +27,28 @@ class ChatState:
         self.db = db
 
     def subscribe(self, dest: Destination, *, user: str | None = None) -> bool:
-        """Subscribe a destination; True if it was new. An existing one gets its reference refreshed."""
+        """Subscribe a destination; True if it was new. An existing one gets its reference refreshed.
+
+        Concurrent calls for one destination (Teams sends install events in pairs) converge on one row:
+        exactly one of them returns True, and none fails.
+        """
         with self.db.transaction() as session:
-            row = session.scalar(_subscription(dest.platform, dest.channel_id))
-            if row is not None:
-                row.service_url = dest.service_url or row.service_url
-                row.tenant_id = dest.tenant_id or row.tenant_id
-                return False
-            session.add(
-                SubscriptionRow(
+            new = added(
+                session,
+                insert(session, SubscriptionRow)
+                .values(
                     platform=dest.platform,
                     channel_id=dest.channel_id,
                     service_url=dest.service_url,
                     tenant_id=dest.tenant_id,
                     created_by=user,
+                    created_at=utcnow(),
                 )
+                .on_conflict_do_nothing(index_elements=["platform", "channel_id"]),
             )
-            return True
+            if not new and (dest.service_url or dest.tenant_id):
+                session.execute(_refreshed(dest))
+            return new
 
     def unsubscribe(self, platform: str, channel_id: str) -> bool:
         """Remove a subscription; True if there was one."""
@@ -74,15 +79,19 @@ class ChatState:
     ) -> None:
         """Record a thread the bot started, so replies in it are answered as follow-ups."""
         with self.db.transaction() as session:
-            row = session.scalar(_thread(platform, channel_id, thread_id))
-            if row is None:
-                session.add(
-                    ThreadRow(
-                        platform=platform, channel_id=channel_id, thread_id=thread_id, issue_date=issue_date
-                    )
-                )
-            elif issue_date is not None:
-                row.issue_date = issue_date
+            statement = insert(session, ThreadRow).values(
+                platform=platform,
+                channel_id=channel_id,
+                thread_id=thread_id,
+                issue_date=issue_date,
+                created_at=utcnow(),
+            )
+            keys = ["platform", "channel_id", "thread_id"]
+            if issue_date is None:
+                session.execute(statement.on_conflict_do_nothing(index_elements=keys))
+            else:
+                refreshed = {"issue_date": issue_date}
+                session.execute(statement.on_conflict_do_update(index_elements=keys, set_=refreshed))
 
     def thread(self, platform: str, channel_id: str, thread_id: str) -> ThreadInfo | None:
         """The thread the bot started there, or None if the bot did not start it."""
@@ -91,11 +100,16 @@ class ChatState:
             return None if row is None else ThreadInfo(issue_date=row.issue_date)
 
     def first_sighting(self, event_id: str, *, keep: dt.timedelta = dt.timedelta(days=2)) -> bool:
-        """True the first time an event id is seen, False for a redelivery. Old ids are pruned."""
-        try:
-            with self.db.transaction() as session:
-                session.add(SeenEventRow(event_id=event_id, seen_at=utcnow()))
-        except IntegrityError:
+        """True the first time an event id is seen, False for a redelivery, also when the redelivery
+        reaches another replica at the same moment (one atomic insert decides). Old ids are pruned."""
+        with self.db.transaction() as session:
+            new = added(
+                session,
+                insert(session, SeenEventRow)
+                .values(event_id=event_id, seen_at=utcnow())
+                .on_conflict_do_nothing(index_elements=["event_id"]),
+            )
+        if not new:
             return False
         with self.db.transaction() as session:
             session.execute(delete(SeenEventRow).where(SeenEventRow.seen_at < utcnow() - keep))
@@ -105,6 +119,18 @@ class ChatState:
 def _subscription(platform: str, channel_id: str) -> Select[SubscriptionRow]:
     return select(SubscriptionRow).where(
         SubscriptionRow.platform == platform, SubscriptionRow.channel_id == channel_id
+    )
+
+
+def _refreshed(dest: Destination) -> Update:
+    """The stored reference of a destination updated with what is given (a None keeps what is stored)."""
+    return (
+        update(SubscriptionRow)
+        .where(SubscriptionRow.platform == dest.platform, SubscriptionRow.channel_id == dest.channel_id)
+        .values(
+            service_url=func.coalesce(dest.service_url, SubscriptionRow.service_url),
+            tenant_id=func.coalesce(dest.tenant_id, SubscriptionRow.tenant_id),
+        )
     )
 
 

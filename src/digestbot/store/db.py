@@ -1,4 +1,4 @@
-"""Engine and session factory for any SQLAlchemy URL (a SQLite file by default)."""
+"""Engine and session factory: a SQLite file by default, PostgreSQL (psycopg 3) for several replicas."""
 
 from __future__ import annotations
 
@@ -9,22 +9,45 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from digestbot.errors import ConfigError
-from digestbot.store.models import Base
+from digestbot.errors import ConfigError, DigestbotError
+from digestbot.store import migrations
+
+DIALECTS = ("sqlite", "postgresql")
+
+
+class DatabaseUnavailable(DigestbotError):
+    """The database cannot be reached (server down, wrong host or credentials)."""
 
 
 class Database:
-    """Owns the engine; hands out transactional sessions. Creates the schema on first use."""
+    """Owns the engine; hands out transactional sessions.
 
-    def __init__(self, url: str) -> None:
+    A brand-new database gets the schema at once; one at an older revision is refused with the command
+    that upgrades it (``prepare=False`` skips that, for the upgrade itself).
+    """
+
+    def __init__(self, url: str, *, prepare: bool = True) -> None:
         self.url = url
         self.engine = _create_engine(url)
+        self.dialect = self.engine.dialect.name
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        Base.metadata.create_all(self.engine)
+        if prepare:
+            with self.reachable():
+                migrations.prepare(self.engine)
+
+    @contextmanager
+    def reachable(self) -> Iterator[None]:
+        """Turn "cannot connect" into a one-line DatabaseUnavailable naming the database (no password)."""
+        try:
+            yield
+        except OperationalError as exc:
+            reason = str(exc.orig or exc).strip().splitlines()[0]
+            where = self.engine.url.render_as_string(hide_password=True)
+            raise DatabaseUnavailable(f"cannot use the database {where}: {reason}") from None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -42,7 +65,13 @@ def _create_engine(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise ConfigError(f"database_url: not a valid SQLAlchemy URL ({exc})") from None
-    options: dict[str, Any] = {}
+    parsed = _with_driver(parsed)
+    if parsed.get_backend_name() not in DIALECTS:
+        raise ConfigError(
+            f"database_url: digestbot runs on SQLite or PostgreSQL (postgresql+psycopg://...),"
+            f" not {parsed.get_backend_name()}"
+        )
+    options: dict[str, Any] = {"pool_pre_ping": True} if parsed.get_backend_name() == "postgresql" else {}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
@@ -77,6 +106,13 @@ def _usable_directory(directory: Path) -> None:
         raise ConfigError(f"cannot create the data directory {directory} ({reason})") from None
     if not os.access(directory, os.W_OK | os.X_OK):
         raise ConfigError(f"cannot write to the data directory {directory} (permission denied)")
+
+
+def _with_driver(url: URL) -> URL:
+    """``postgresql://`` and ``postgres://`` (as hosting providers write them) mean psycopg 3 here."""
+    if url.drivername in ("postgresql", "postgres"):
+        return url.set(drivername="postgresql+psycopg")
+    return url
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -1,60 +1,166 @@
-"""The delivery ledger: one row per (issue, destination), claimed before posting and confirmed after."""
+"""The delivery ledger: one row per (issue, destination), claimed before posting and confirmed after.
+
+A claim is one atomic insert (the row is unique per delivery), so of several processes claiming at once
+exactly one wins. The winner holds a lease, which it renews while it posts (``keep``); a claim whose lease
+ran out belongs to a process that died, and one atomic update hands it to whoever claims it next, who
+must then look in the channel before posting (``Claim.IN_DOUBT``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Delete, Select, Update, delete, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from digestbot.store.db import Database
 from digestbot.store.models import DeliveryRow, IssueRow, utcnow
+from digestbot.store.sql import added, insert, rowcount
+
+DEFAULT_LEASE = dt.timedelta(seconds=60)
+_Keyed = TypeVar("_Keyed", Select[Any], Update, Delete)
+_Key = tuple[int, str, str]  # issue id, platform, channel id
 
 
 class Claim(enum.Enum):
     """The outcome of claiming a delivery."""
 
     NEW = "new"  # claimed now: post it
-    IN_DOUBT = "in-doubt"  # claimed earlier, never confirmed: a crash may have posted it; look first
+    IN_DOUBT = "in-doubt"  # taken over from a holder that died: a post may be there; look first
+    BUSY = "busy"  # another live process holds it and is posting: leave it alone
     DONE = "done"  # already posted
 
 
-class Ledger:
-    """Claims and confirmations of deliveries, safe across processes (a unique row per delivery)."""
+def process_name() -> str:
+    """A holder name unique to this process: host, pid, and a random part (pids are reused)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
-    def __init__(self, db: Database) -> None:
+
+class Ledger:
+    """Claims and confirmations of deliveries, safe across processes and replicas.
+
+    ``holder`` names this process in its claims; ``lease`` is how long a claim stays ours without
+    renewal; ``clock`` tells the time (injected by tests to stand for "later").
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        holder: str | None = None,
+        lease: dt.timedelta = DEFAULT_LEASE,
+        clock: Callable[[], dt.datetime] = utcnow,
+    ) -> None:
         self.db = db
+        self.holder = holder or process_name()
+        self.lease = lease
+        self.clock = clock
 
     def claim(self, issue_date: dt.date, platform: str, channel_id: str) -> Claim:
         """Claim the delivery of that issue to that destination before posting it."""
+        key = (self._issue_id(issue_date), platform, channel_id)
+        now = self.clock()
         with self.db.transaction() as session:
-            issue_id = session.scalar(select(IssueRow.id).where(IssueRow.date == issue_date))
-            if issue_id is None:
-                raise LookupError(f"no issue dated {issue_date}")
+            if self._insert(session, key, now):
+                return Claim.NEW
+            if self._take_over(session, key, now):
+                return Claim.IN_DOUBT
+            state = session.scalar(_by_key(select(DeliveryRow.state), *key))
+        return Claim.DONE if state == "posted" else Claim.BUSY
+
+    def _insert(self, session: Session, key: _Key, now: dt.datetime) -> bool:
+        """The claim of a delivery nobody claimed yet: one atomic insert; False if the row exists."""
+        issue_id, platform, channel_id = key
+        return added(
+            session,
+            insert(session, DeliveryRow)
+            .values(
+                issue_id=issue_id,
+                platform=platform,
+                channel_id=channel_id,
+                state="claimed",
+                claimed_at=now,
+                holder=self.holder,
+                lease_until=now + self.lease,
+            )
+            .on_conflict_do_nothing(index_elements=["issue_id", "platform", "channel_id"]),
+        )
+
+    def _take_over(self, session: Session, key: _Key, now: dt.datetime) -> bool:
+        """Make an unconfirmed claim whose lease ran out ours: one atomic update; False if none is."""
+        taken = session.execute(
+            _by_key(update(DeliveryRow), *key)
+            .where(DeliveryRow.state == "claimed")
+            .where(or_(DeliveryRow.lease_until.is_(None), DeliveryRow.lease_until < now))
+            .values(holder=self.holder, lease_until=now + self.lease)
+        )
+        return bool(rowcount(taken))
+
+    def renew(self, issue_date: dt.date, platform: str, channel_id: str) -> bool:
+        """Extend our claim's lease; False when it is no longer ours (confirmed, or taken over)."""
+        now = self.clock()
+        with self.db.transaction() as session:
+            renewed = session.execute(
+                _by_key(update(DeliveryRow), self._issue_id(issue_date), platform, channel_id)
+                .where(DeliveryRow.state == "claimed", DeliveryRow.holder == self.holder)
+                .values(lease_until=now + self.lease)
+            )
+            return bool(rowcount(renewed))
+
+    @contextmanager
+    def keep(self, issue_date: dt.date, platform: str, channel_id: str) -> Iterator[None]:
+        """Renew our claim every third of the lease while the block runs (a post can take minutes of
+        pacing and Retry-After waits), so no other process takes it over from a live holder."""
+        stop = threading.Event()
+
+        def renew_until_stopped() -> None:
+            while not stop.wait(self.lease.total_seconds() / 3):
+                if not self.renew(issue_date, platform, channel_id):
+                    return
+
+        renewer = threading.Thread(target=renew_until_stopped, name="claim-lease", daemon=True)
+        renewer.start()
         try:
-            with self.db.transaction() as session:
-                session.add(
-                    DeliveryRow(issue_id=issue_id, platform=platform, channel_id=channel_id, state="claimed")
-                )
-            return Claim.NEW
-        except IntegrityError:
-            state = self.state(issue_date, platform, channel_id)
-            return Claim.DONE if state == "posted" else Claim.IN_DOUBT
+            yield
+        finally:
+            stop.set()
+            renewer.join()
 
     def confirm(self, issue_date: dt.date, platform: str, channel_id: str, message_ref: str | None) -> None:
         """Record that the post is in the channel."""
         with self.db.transaction() as session:
-            row = session.scalar(_row(issue_date, platform, channel_id))
-            if row is not None:
-                row.state, row.message_ref, row.confirmed_at = "posted", message_ref, utcnow()
+            session.execute(
+                _by_key(update(DeliveryRow), self._issue_id(issue_date), platform, channel_id).values(
+                    state="posted", message_ref=message_ref, confirmed_at=self.clock(), lease_until=None
+                )
+            )
+
+    def abandon(self, issue_date: dt.date, platform: str, channel_id: str) -> None:
+        """Give up our claim without knowing whether the post got through: it is in doubt at once, so
+        the next claimant (this process or another) looks in the channel before posting."""
+        with self.db.transaction() as session:
+            session.execute(
+                _by_key(update(DeliveryRow), self._issue_id(issue_date), platform, channel_id)
+                .where(DeliveryRow.state == "claimed", DeliveryRow.holder == self.holder)
+                .values(lease_until=None)
+            )
 
     def release(self, issue_date: dt.date, platform: str, channel_id: str) -> None:
-        """Drop a claim whose post certainly failed, so the next cycle tries again."""
+        """Drop our claim whose post certainly failed, so the next cycle tries again."""
         with self.db.transaction() as session:
-            row = session.scalar(_row(issue_date, platform, channel_id))
-            if row is not None and row.state == "claimed":
-                session.execute(delete(DeliveryRow).where(DeliveryRow.id == row.id))
+            session.execute(
+                _by_key(delete(DeliveryRow), self._issue_id(issue_date), platform, channel_id).where(
+                    DeliveryRow.state == "claimed", DeliveryRow.holder == self.holder
+                )
+            )
 
     def state(self, issue_date: dt.date, platform: str, channel_id: str) -> str | None:
         """ "claimed", "posted", or None when never claimed."""
@@ -86,6 +192,21 @@ class Ledger:
                     .order_by(IssueRow.date)
                 )
             )
+
+    def _issue_id(self, issue_date: dt.date) -> int:
+        with self.db.transaction() as session:
+            issue_id = session.scalar(select(IssueRow.id).where(IssueRow.date == issue_date))
+        if issue_id is None:
+            raise LookupError(f"no issue dated {issue_date}")
+        return issue_id
+
+
+def _by_key(statement: _Keyed, issue_id: int, platform: str, channel_id: str) -> _Keyed:
+    return statement.where(
+        DeliveryRow.issue_id == issue_id,
+        DeliveryRow.platform == platform,
+        DeliveryRow.channel_id == channel_id,
+    )
 
 
 def _row(issue_date: dt.date, platform: str, channel_id: str) -> Select[DeliveryRow]:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     DateTime,
     ForeignKey,
@@ -77,6 +78,16 @@ class VectorRow(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class ArchiveStateRow(Base):
+    """One row (id 1): the archive's version, bumped in the transaction of every issue saved, so each
+    replica notices an ingest made by another process and refreshes its index."""
+
+    __tablename__ = "archive_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
 class SubscriptionRow(Base):
     """A chat destination subscribed to weekly delivery (a Slack channel or a Teams conversation)."""
 
@@ -93,7 +104,11 @@ class SubscriptionRow(Base):
 
 
 class DeliveryRow(Base):
-    """The delivery ledger: one row per (issue, destination), claimed before posting, confirmed after."""
+    """The delivery ledger: one row per (issue, destination), claimed before posting, confirmed after.
+
+    ``holder`` (a process) keeps the claim until ``lease_until`` and renews it while posting; an expired
+    claim is in doubt (its holder died) and another process may take it over.
+    """
 
     __tablename__ = "deliveries"
     __table_args__ = (UniqueConstraint("issue_id", "platform", "channel_id"),)
@@ -106,6 +121,8 @@ class DeliveryRow(Base):
     message_ref: Mapped[str | None] = mapped_column(String(200))
     claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    holder: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ThreadRow(Base):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from digestbot.store.db import Database
 from digestbot.store.models import HttpCacheRow, SeenDocumentRow, utcnow
+from digestbot.store.sql import insert
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,17 @@ class PollState:
             return row is not None and (digest is None or row.digest == digest)
 
     def mark_seen(self, source: str, doc_id: str, digest: str) -> None:
-        """Remember a document once it is ingested."""
+        """Remember a document once it is ingested (the latest digest wins when two processes race)."""
         with self.db.transaction() as session:
-            row = session.get(SeenDocumentRow, (source, doc_id))
-            if row is None:
-                session.add(SeenDocumentRow(source=source, doc_id=doc_id, digest=digest, seen_at=utcnow()))
-            else:
-                row.digest, row.seen_at = digest, utcnow()
+            statement = insert(session, SeenDocumentRow).values(
+                source=source, doc_id=doc_id, digest=digest, seen_at=utcnow()
+            )
+            session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["source", "doc_id"],
+                    set_={"digest": statement.excluded.digest, "seen_at": statement.excluded.seen_at},
+                )
+            )
 
     def validators(self, url: str) -> Validators:
         """The validators stored for a URL (empty when never fetched)."""
@@ -48,10 +53,12 @@ class PollState:
     def store_validators(self, url: str, validators: Validators) -> None:
         """Keep the validators of a successful fetch."""
         with self.db.transaction() as session:
-            row = session.get(HttpCacheRow, url)
-            if row is None:
-                session.add(
-                    HttpCacheRow(url=url, etag=validators.etag, last_modified=validators.last_modified)
+            statement = insert(session, HttpCacheRow).values(
+                url=url, etag=validators.etag, last_modified=validators.last_modified
+            )
+            session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["url"],
+                    set_={"etag": statement.excluded.etag, "last_modified": statement.excluded.last_modified},
                 )
-            else:
-                row.etag, row.last_modified = validators.etag, validators.last_modified
+            )

@@ -1,0 +1,294 @@
+"""Two real `digestbot serve` replicas on one PostgreSQL, with the real model and the Slack emulator.
+
+- The weekly run (the start-up catch-up) fires on both; one is SIGKILLed in the middle of posting an issue;
+  the other takes its claim over once the lease runs out, finds the post in the channel, completes its
+  thread: every channel ends up with the issue exactly once.
+- An issue ingested by a separate `digestbot ingest` is answered by a replica within 10 s, from the vectors
+  that process stored (the replica's log says it embedded nothing).
+- A Slack event retried to the other replica is answered once.
+
+The tests share one pair of replicas and run in file order: the first one watches the start-up delivery.
+Each replica uses its own bot token, only so the emulator's log tells which replica made a call.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from digestbot.parse import parse_document
+from digestbot.slack.emulator import Call, SlackEmulator
+from digestbot.store import Archive, Database
+from tests.postgres import PostgresServer, free_port
+from tests.slack.support import SlackDriver, message
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
+SECRET = "replica-signing-secret"
+CHANNELS = ["C0REPL001", "C0REPL002", "C0REPL003"]
+LEASE_SECONDS = 3
+DELIVERED = """Northwind Risk’s Weekly Security Digest - March 4, 2031
+
+Global Security Matters
+
+International Affairs
+
+  • Oskeria’s parliament passed a law obliging foreign-funded NGOs to register.
+    • Similar laws elsewhere in the region were used to close independent newsrooms.
+
+Cyber / Defense Technology
+
+  • The Sable Crane group stole draft budget documents from Quentara’s finance ministry.
+
+Atmosphere of Protest
+
+  • Dockworkers in the port of Tirel walked out over a new shift system.
+"""
+INGESTED = """Northwind Risk’s Weekly Security Digest - March 11, 2031
+
+Global Security Matters
+
+Cyber / Defense Technology
+
+  • Ransomware encrypted the ticketing and signalling systems of Veloria’s state railway; trains stood
+    still for two days.
+    • The Zentrovax crew claimed the attack and demands payment in a week.
+"""
+SECTIONS = 3  # of DELIVERED: one thread reply each
+
+
+def wait_until(condition: Callable[[], Any], timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while not (found := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.05)
+    return found
+
+
+@dataclass
+class Replica:
+    """One `digestbot serve` process: its own port, index directory, log file and bot token."""
+
+    name: str
+    env: dict[str, str]
+    cwd: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def token(self) -> str:
+        return self.env["DIGESTBOT_SLACK_BOT_TOKEN"]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.env['DIGESTBOT_PORT']}"
+
+    @property
+    def log(self) -> Path:
+        return self.cwd / f"{self.name}.log"
+
+    def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "digestbot", "serve"], env=self.env, cwd=self.cwd, stderr=log
+            )
+
+    def serves(self) -> bool:
+        try:
+            return httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def wait_ready(self, timeout: float = 180) -> None:
+        def ready() -> bool:
+            assert self.process is not None and self.process.poll() is None, self.log.read_text()[-3000:]
+            return self.serves()
+
+        wait_until(ready, timeout, f"replica {self.name} to serve")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@dataclass
+class Cluster:
+    """A database with one issue to deliver, the emulator, and two replicas (started by the tests)."""
+
+    url: str
+    emulator: SlackEmulator
+    root: Path
+    replicas: dict[str, Replica] = field(default_factory=dict)
+
+    def base_env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DIGESTBOT_")}
+        return {**env, "HF_HUB_OFFLINE": "1", "DIGESTBOT_DATABASE_URL": self.url}
+
+    def add(self, name: str) -> Replica:
+        env = {
+            **self.base_env(),
+            "DIGESTBOT_DATA_DIR": str(self.root / name),
+            "DIGESTBOT_SLACK_BOT_TOKEN": f"xoxb-replica-{name}",
+            "DIGESTBOT_SLACK_SIGNING_SECRET": SECRET,
+            "DIGESTBOT_SLACK_API_URL": self.emulator.api_url,
+            "DIGESTBOT_PORT": str(free_port()),
+            "DIGESTBOT_CHANNELS": json.dumps(CHANNELS),
+            "DIGESTBOT_SCHEDULE": "0 9 1 1 *",  # far away: only the start-up catch-up run delivers
+            "DIGESTBOT_DELIVERY_LEASE_SECONDS": str(LEASE_SECONDS),
+            "DIGESTBOT_ARCHIVE_POLL_SECONDS": "1",
+        }
+        self.replicas[name] = Replica(name, env, self.root)
+        return self.replicas[name]
+
+    def store(self, text: str) -> None:
+        """Save an issue through the store, without its vectors: the replicas embed them as they start
+        (both at once, converging on one row per vector), which spares the tests a model load."""
+        db = Database(self.url)
+        Archive(db).save_issue(parse_document(text.encode(), source="issue.txt"), source="issue.txt")
+        db.close()
+
+    def ingest(self, name: str, text: str) -> None:
+        """`digestbot ingest` in a process of its own (it embeds and stores the passages)."""
+        path = self.root / name
+        path.write_text(text, encoding="utf-8")
+        subprocess.run(
+            [sys.executable, "-m", "digestbot", "--data-dir", str(self.root / "ingest"), "ingest", str(path)],
+            env=self.base_env(),
+            cwd=self.root,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+
+    def running(self) -> list[Replica]:
+        return [r for r in self.replicas.values() if r.process is not None and r.process.poll() is None]
+
+    def serving(self) -> list[Replica]:
+        """The replicas answering HTTP now."""
+        return [replica for replica in self.running() if replica.serves()]
+
+    def by_token(self, token: str | None) -> Replica:
+        return next(replica for replica in self.replicas.values() if replica.token == token)
+
+
+@pytest.fixture(scope="module")
+def cluster(postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    name = postgres.create_database()
+    with SlackEmulator() as emulator:
+        emulator.delays["chat.postMessage"] = 0.2
+        cluster = Cluster(postgres.url(name), emulator, tmp_path_factory.mktemp("replicas"))
+        cluster.store(DELIVERED)
+        cluster.add("a")
+        cluster.add("b")
+        try:
+            yield cluster
+        finally:
+            for replica in cluster.replicas.values():
+                replica.stop()
+    postgres.drop_database(name)
+
+
+def thread_replies(emulator: SlackEmulator) -> list[Call]:
+    return [call for call in emulator.calls_to("chat.postMessage") if call.body.get("thread_ts")]
+
+
+def places(emulator: SlackEmulator, channel: str) -> list[str]:
+    replies = emulator.messages(channel, top_level=False)
+    return sorted(m["metadata"]["event_payload"]["place"] for m in replies if "thread_ts" in m)
+
+
+def test_a_replica_killed_mid_delivery_leaves_each_channel_with_the_issue_once(cluster: Cluster) -> None:
+    emulator = cluster.emulator
+    for replica in cluster.replicas.values():
+        replica.start()
+    first = wait_until(lambda: thread_replies(emulator), 180, "a replica to post an issue's thread")[0]
+    victim = cluster.by_token(first.token)
+    victim.kill()
+    channel = first.body["channel"]
+    by_victim = [c for c in emulator.calls_to("chat.postMessage") if c.token == victim.token]
+    assert len([c for c in by_victim if c.body["channel"] == channel]) < 1 + SECTIONS, "killed too late"
+
+    def complete() -> bool:
+        return all(
+            len(emulator.messages(c)) == 1 and len(emulator.messages(c, top_level=False)) == 1 + SECTIONS
+            for c in CHANNELS
+        )
+
+    wait_until(complete, 60, "every channel to have the whole issue")
+    time.sleep(2)  # nothing more may arrive
+    for name in CHANNELS:
+        tops = emulator.messages(name)
+        assert [m["metadata"]["event_payload"]["issue"] for m in tops] == ["digestbot-issue-2031-03-04"], name
+        assert places(emulator, name) == [f"s{n}p0" for n in range(SECTIONS)], name
+    [survivor] = cluster.running()
+    looked = [c for c in emulator.calls_to("conversations.history") if c.body.get("channel") == channel]
+    assert [c.token for c in looked] == [survivor.token], "the survivor looked in the channel before posting"
+    victim.start()  # back for the next tests, loading while they run
+
+
+def test_an_issue_ingested_elsewhere_is_answered_within_ten_seconds(cluster: Cluster) -> None:
+    replica = wait_until(cluster.serving, 180, "a replica to serve")[0]
+    slack = SlackDriver(replica.url, cluster.emulator, secret=SECRET)
+    dm = "D0FRESH01"
+    cluster.ingest("2031-03-11.txt", INGESTED)
+    ingested = time.monotonic()
+    asked = 0
+
+    def answered_about_it() -> bool:
+        nonlocal asked
+        asked += 1
+        sent = len(answers(cluster.emulator, dm))
+        question = message(
+            "did ransomware hit Veloria's state railway?", f"1800000000.{asked:06d}", channel=dm
+        )
+        slack.event(question, f"EvFresh{asked}")
+        wait_until(lambda: len(answers(cluster.emulator, dm)) > sent, 10, "an answer")
+        return "11 Mar 2031" in json.dumps(answers(cluster.emulator, dm)[-1].body, ensure_ascii=False)
+
+    wait_until(answered_about_it, 10, "the other process's issue to be answered")
+    assert time.monotonic() - ingested < 10
+    rebuilt = [
+        line for line in replica.log.read_text().splitlines() if "index rebuilt (archive changed)" in line
+    ]
+    assert rebuilt and all(" 0 embedded)" in line for line in rebuilt), rebuilt
+    slack.close()
+
+
+def answers(emulator: SlackEmulator, channel: str) -> list[Call]:
+    return [call for call in emulator.calls_to("chat.postMessage") if call.body.get("channel") == channel]
+
+
+def test_a_slack_retry_sent_to_the_other_replica_is_answered_once(cluster: Cluster) -> None:
+    one, other = cluster.replicas["a"], cluster.replicas["b"]
+    for replica in (one, other):
+        replica.wait_ready()
+    dm = "D0RETRY01"
+    event = message("what did Oskeria's parliament pass?", "1800000100.000001", channel=dm)
+    drivers = [SlackDriver(replica.url, cluster.emulator, secret=SECRET) for replica in (one, other)]
+    assert drivers[0].event(event, "EvRetried").status_code == 200
+    assert drivers[1].event(event, "EvRetried", retry=1).status_code == 200
+    wait_until(lambda: answers(cluster.emulator, dm), 20, "the answer")
+    time.sleep(2)  # the other replica has had time to answer too, had it not seen the event
+    assert len(answers(cluster.emulator, dm)) == 1
+    for driver in drivers:
+        driver.close()

@@ -29,7 +29,8 @@ class Block:
     """One line of a document, classified.
 
     ``depth`` is the indentation (spaces, or list nesting times two for HTML); ``level`` is an HTML/Markdown
-    heading level when the markup gave one; ``in_list`` marks text inside a list item, never a heading.
+    heading level when the markup gave one; ``in_list`` marks text inside a list item, never a heading;
+    ``mark`` is a bullet's glyph ("•", "◦", "–"; "#" for a number), None when the markup drew it.
     """
 
     kind: Kind
@@ -38,6 +39,7 @@ class Block:
     level: int | None = None
     lineno: int | None = None
     in_list: bool = False
+    mark: str | None = None
 
 
 BLANK = Block("blank", "")
@@ -52,7 +54,8 @@ def classify(text: str, *, depth: int = 0, lineno: int | None = None, in_list: b
         return Block("arrow", tidy(text[arrow.end() :]), depth, lineno=lineno)
     if bullet := _BULLET.match(text):
         extra = 2 if text[0] in SUB_BULLET_MARKS else 0
-        return Block("bullet", tidy(text[bullet.end() :]), depth + extra, lineno=lineno)
+        mark = "#" if text[0].isdigit() else text[0]
+        return Block("bullet", tidy(text[bullet.end() :]), depth + extra, lineno=lineno, mark=mark)
     return Block("plain", text, depth, lineno=lineno, in_list=in_list)
 
 

@@ -11,9 +11,10 @@ from pathlib import PurePosixPath
 from digestbot.domain import Issue
 from digestbot.errors import ParseError
 from digestbot.parse.blocks import Block, text_to_blocks
-from digestbot.parse.dates import find_possible_date, resolve_date
+from digestbot.parse.dates import find_possible_date
 from digestbot.parse.decode import decode
 from digestbot.parse.html import parse_html
+from digestbot.parse.issue_date import resolve_date
 from digestbot.parse.markdown import markdown_to_html
 from digestbot.parse.noise import is_closing_promotion, is_noise
 from digestbot.parse.structure import build_sections
@@ -59,8 +60,8 @@ def parse_document(
     if not sections:
         raise ParseError("no digest items found", source=source)
     url = url or (source if source.startswith(("http://", "https://")) else None)
-    found = head.found or find_possible_date(page_title or "")  # a page's <title> after the title block
-    day = resolve_date(date, found, [hint for hint in (url, source) if hint], source=source)
+    page = find_possible_date(page_title or "")
+    day = resolve_date(date, head.dates, page, [hint for hint in (url, source) if hint], source=source)
     title = head.title or _page_title(page_title) or DEFAULT_TITLE
     return Issue(day, title, sections, url)
 

@@ -18,6 +18,10 @@ _NAV_LINES = frozenset(
         "related posts", "related articles", "recent posts", "popular posts", "leave a comment",
         "open menu", "toggle navigation", "no results found", "back to top", "table of contents",
         "search results", "filter", "clear", "submit", "newsletter", "follow us", "share this",
+        "related", "like this", "loading", "leave a reply", "cancel reply", "post navigation", "reply",
+        "you may also like", "accept", "reject", "reject all", "accept all", "manage consent", "preferences",
+        "print friendly, pdf & email", "share on", "more", "previous article", "next article", "about us",
+        "about", "contact",
     }
 )  # fmt: skip
 
@@ -28,6 +32,13 @@ _NOISE = re.compile(
             r"^home\s*(?:>|»|›|/|\||→)|^home - ",  # breadcrumbs: Home > Blog > ...
             r"^(?:[\w' -]{1,30}\s*[>»›]\s*){2,}",  # Blog > Insights > Title
             r"no results found",  # site-search widget
+            r"\bno (?:articles?|posts?|results?|pages?) (?:(?:was|were) )?found\b",  # ... for your search
+            r"^[a-z][\w &'-]{0,30}\s*\(\d+\)$",  # one tab of a search widget: Media (59)
+            r"^click to (?:share|print|email)\b|\(opens in new window\)",  # share buttons
+            r"email address will not be published|required fields are marked",  # comment form
+            r"^(?:this entry was posted|bookmark the permalink)\b",
+            r"^(?:enter|type) your email\b|\bsign up (?:for|to) (?:our|the)\b.*\b(?:newsletter|updates)\b",
+            r"\bwe value your privacy\b|\bwe use cookies\b",
             r"^all \(?\d+\)?$",  # a search widget's "All (389)" tab
             r"(?:\b[a-z][\w ]{0,20}\(\d+\)\s*){2,}",  # Media (59) Articles (12)
             r"^\d+\s*(?:-\s*\d+\s*)?min(?:ute)?s?\.?\s+read\b",  # 5 min read

@@ -1,9 +1,12 @@
 """A whole page flattened onto one line: split it back into title lines, headings and items.
 
-Items are split on bullet markers. Between the last sentence of one item and the next marker may sit a
-heading ("... into third place. Israel – Gaza • Late last week ..."): it is recovered when it reads like one.
-Runs of two or more spaces (left where lines were joined) separate lines; a deeper run of spaces before a
-marker than before most others marks an analysis bullet.
+Items are split on bullet and arrow markers, written with a space after them or attached to the next word
+("→Today"). Between the last sentence of one item and the next marker may sit a heading ("... into third
+place. Israel – Gaza • Late last week ..."): ``inline_headings`` recovers it, using the headings found
+elsewhere on the page as known names. Runs of two or more spaces (left where lines were joined) separate
+lines; a deeper run of spaces before a marker than before most others marks an analysis bullet. Table-cell
+bars ("| Middle East →...") left by a page saved from a table are dropped. The text after the last marker
+is the last item whole: nothing follows it, so its tail cannot be a heading (a page cut off mid-sentence).
 """
 
 from __future__ import annotations
@@ -14,20 +17,20 @@ import re
 
 from digestbot.parse.blocks import BLANK, Block, classify
 from digestbot.parse.dates import find_possible_date
-from digestbot.parse.headings import looks_like_heading
+from digestbot.parse.inline_headings import heading_keys, split_run, split_tail
 from digestbot.parse.normalize import tidy
 
 MIN_FLAT_CHARS = 200
 MIN_FLAT_MARKERS = 3
-_MARKER = re.compile(r"(?<=\s)[•◦▪●○■‣→](?=\s)")
+_MARKS = "•◦▪●○■‣→➔➜➤►▶⟶"
+_MARKER = re.compile(rf"(?:(?<=[\s|])|^)[{_MARKS}](?=\s*\S)")
 _LINE_BREAK = re.compile(r"\s{2,}")
-_LAST_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)")
 _DEEPER = 2
 
 
 def is_flattened(block: Block) -> bool:
     """True for a long line carrying several bullet markers in its middle."""
-    if block.kind not in ("plain", "bullet") or len(block.text) < MIN_FLAT_CHARS:
+    if block.kind not in ("plain", "bullet", "arrow") or len(block.text) < MIN_FLAT_CHARS:
         return False
     return len(_MARKER.findall(block.text)) >= MIN_FLAT_MARKERS
 
@@ -36,16 +39,19 @@ def unflatten(block: Block) -> list[Block]:
     """The blocks a flattened line stands for."""
     text = block.text
     markers = list(_MARKER.finditer(text))
+    seen = heading_keys(_headings_after_sentences(text, markers))
+    head = text[: markers[0].start()]
+    if block.kind == "plain":
+        out = _lead(head, seen)
+    else:  # the line's own marker opened the first item
+        out = _item(head, dataclasses.replace(block, text=""), seen, final=False)
     runs = [_space_run(text, marker.start()) for marker in markers]
     shallow = min(runs)
-    if block.kind == "bullet":
-        out = _item_and_headings(text[: markers[0].start()], block)
-    else:
-        out = _lead(text[: markers[0].start()])
     ends = [marker.start() for marker in markers[1:]] + [len(text)]
     for marker, run, end in zip(markers, runs, ends, strict=True):
         depth = _DEEPER if run >= shallow + _DEEPER else 0
-        out += _item_and_headings(text[marker.end() : end], _marker_block(marker.group(), depth))
+        marked = _marker_block(marker.group(), depth)
+        out += _item(text[marker.end() : end], marked, seen, final=end == len(text))
     return [dataclasses.replace(b, lineno=block.lineno) for b in out if b.kind == "blank" or b.text]
 
 
@@ -53,7 +59,7 @@ def unflatten(block: Block) -> list[Block]:
 def _marker_block(mark: str, depth: int) -> Block:
     """The (empty) item a marker opens: ``◦`` is one level deeper, ``→`` an arrow item."""
     probe = classify(mark + " x", depth=depth)
-    return Block(probe.kind, "", probe.depth)
+    return Block(probe.kind, "", probe.depth, mark=probe.mark)
 
 
 def _space_run(text: str, end: int) -> int:
@@ -63,13 +69,29 @@ def _space_run(text: str, end: int) -> int:
     return end - start
 
 
-def _lead(text: str) -> list[Block]:
+def _headings_after_sentences(text: str, markers: list[re.Match[str]]) -> list[str]:
+    """The headings the page shows after a sentence end: known names for the harder cases."""
+    starts = [0, *(marker.end() for marker in markers)]
+    ends = [marker.start() for marker in markers] + [len(text)]
+    found: list[str] = []
+    for start, end in zip(starts[1:-1], ends[1:-1], strict=True):
+        found += split_tail(text[start:end], frozenset())[1]
+    return found
+
+
+def _lead(text: str, seen: frozenset[str]) -> list[Block]:
     """Text before the first marker: title lines (split after each date) and headings."""
     out: list[Block] = []
     for piece in _LINE_BREAK.split(text):
-        out += [Block("plain", line) for line in _split_after_dates(piece)]
+        for line in _split_after_dates(_unbar(piece)):
+            names = split_run(line, seen) if find_possible_date(line) is None else [line]
+            out += [Block("plain", name) for name in names]
         out.append(BLANK)
     return out
+
+
+def _unbar(text: str) -> str:
+    return tidy(tidy(text).strip("|"))
 
 
 def _split_after_dates(piece: str) -> list[str]:
@@ -80,12 +102,9 @@ def _split_after_dates(piece: str) -> list[str]:
     return [*lines, tidy(piece)]
 
 
-def _item_and_headings(text: str, marker: Block) -> list[Block]:
-    """One item's text, and the headings trailing after its last sentence."""
-    ends = list(_LAST_SENTENCE_END.finditer(text))
-    cut = ends[-1].end() if ends else 0
-    heads = [tidy(piece) for piece in _LINE_BREAK.split(text[cut:]) if tidy(piece)]
-    if cut and heads and all(looks_like_heading(head) for head in heads):
-        item = Block(marker.kind, tidy(text[:cut]), marker.depth)
-        return [item, BLANK, *(Block("plain", head) for head in heads), BLANK]
-    return [Block(marker.kind, tidy(text), marker.depth), BLANK]
+def _item(text: str, marker: Block, seen: frozenset[str], *, final: bool) -> list[Block]:
+    """One item's text, and the headings trailing after its last sentence (never after the last item)."""
+    text = _unbar(text)
+    body, heads = (text, []) if final else split_tail(text, seen)
+    item = dataclasses.replace(marker, text=body)
+    return [item, BLANK, *(Block("plain", head) for head in heads), *([BLANK] if heads else [])]

@@ -39,6 +39,7 @@ _NOISE = re.compile(
             r"^(?:this entry was posted|bookmark the permalink)\b",
             r"^(?:enter|type) your email\b|\bsign up (?:for|to) (?:our|the)\b.*\b(?:newsletter|updates)\b",
             r"\bwe value your privacy\b|\bwe use cookies\b",
+            r"^(?:(?:twitter|facebook|linkedin|x|email|whatsapp|reddit|print|telegram|pinterest|bluesky)\b[\s,|/]*)+$",
             r"^all \(?\d+\)?$",  # a search widget's "All (389)" tab
             r"(?:\b[a-z][\w ]{0,20}\(\d+\)\s*){2,}",  # Media (59) Articles (12)
             r"^\d+\s*(?:-\s*\d+\s*)?min(?:ute)?s?\.?\s+read\b",  # 5 min read
@@ -66,6 +67,19 @@ _CLOSING = re.compile(
     r"(?:firm|company|consultancy|agency|provider|organi[sz]ation)\b"
     r"|\b[\w.-]+@[\w-]+\.[a-z]{2,}\b|\blearn more\b|\bvisit (?:us|our)\b"
 )
+
+
+# Headings that close an article on a blog page: what follows them is the site's, not the digest's.
+_END_OF_ARTICLE = re.compile(
+    r"^(?:related (?:posts?|articles?|stories|reading|content)|you (?:may|might) also like|read next"
+    r"|more (?:from|on) (?:the|our) (?:blog|site)|leave a (?:reply|comment)|post navigation"
+    r"|(?:recent|popular|latest) (?:posts|articles)|comments?|\d+ (?:comments?|responses?|thoughts? on\b.*))$"
+)
+
+
+def is_end_of_article(text: str) -> bool:
+    """True for a heading after which a blog page shows related posts, comments or navigation."""
+    return _END_OF_ARTICLE.match(fold(text).strip(" .:|")) is not None
 
 
 def is_closing_promotion(text: str) -> bool:

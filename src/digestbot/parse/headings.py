@@ -25,8 +25,10 @@ def looks_like_heading(text: str) -> bool:
 
 
 def _title_cased(name: str) -> bool:
+    """Most long words capitalised, and the last word too: a line cut off mid-word ("Police in Ostmark
+    City dism") is not a heading."""
     words: list[str] = _WORD.findall(name)
-    if not words:
+    if not words or not words[-1][0].isupper():
         return False
     significant = [word for word in words if len(word) >= 4]
     if not significant:

@@ -39,6 +39,7 @@ _NOISE = re.compile(
             r"^(?:this entry was posted|bookmark the permalink)\b",
             r"^(?:enter|type) your email\b|\bsign up (?:for|to) (?:our|the)\b.*\b(?:newsletter|updates)\b",
             r"\bwe value your privacy\b|\bwe use cookies\b",
+            r"\byou (?:are )?receiv(?:e|ing) this (?:e-?mail|message|newsletter|because)\b|\bunsubscribe\b",
             r"^(?:(?:twitter|facebook|linkedin|x|email|whatsapp|reddit|print|telegram|pinterest|bluesky)\b[\s,|/]*)+$",
             r"^all \(?\d+\)?$",  # a search widget's "All (389)" tab
             r"(?:\b[a-z][\w ]{0,20}\(\d+\)\s*){2,}",  # Media (59) Articles (12)

@@ -79,6 +79,7 @@ class _Section:
 @dataclass
 class _Builder:
     layout: Layout
+    last: Block | None = None  # the last non-blank block: a page cut off there keeps it whatever its size
     sections: list[_Section] = field(default_factory=list)
     pending: list[Block] = field(default_factory=list)
     part: Block | None = None
@@ -135,7 +136,9 @@ class _Builder:
         """A paragraph of a page with no item markers: an item under its heading, or commentary."""
         if item is not None and reads_as_commentary(block.text):
             item.analysis.append(block.text)
-        elif (self.pending or self.sections) and len(block.text) >= MIN_PARAGRAPH_ITEM_CHARS:
+        elif (self.pending or self.sections) and (
+            len(block.text) >= MIN_PARAGRAPH_ITEM_CHARS or block is self.last
+        ):
             self._add_item(dataclasses.replace(block, kind="bullet", depth=0))
 
     def _add_item(self, block: Block) -> None:
@@ -198,8 +201,9 @@ def _looks_wrapped(text: str) -> bool:
 
 def build_sections(blocks: list[Block]) -> tuple[Section, ...]:
     """Read the sections of an issue from its body blocks (title block already removed)."""
-    builder = _Builder(Layout.of(blocks))
-    for block in _meaningful_levels(blocks):
+    blocks = _meaningful_levels(blocks)
+    builder = _Builder(Layout.of(blocks), next((b for b in reversed(blocks) if b.kind != "blank"), None))
+    for block in blocks:
         builder.feed(block)
     return tuple(
         Section(section.name, tuple(item.freeze() for item in section.items), section.part)

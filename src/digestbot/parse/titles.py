@@ -23,6 +23,9 @@ _MAX_LABEL_CHARS = 60
 _MAX_DATED_REST_CHARS = 120
 _KEYWORDS = re.compile(r"\b(?:digest|newsletter|briefing|bulletin|weekly|roundup|round-up|updates?)\b")
 _SEPARATORS = " \t\u00a0\u202f-–—|:·•,/"
+_WEEKDAY_END = re.compile(
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)[\s,]*$", re.IGNORECASE
+)
 _SENTENCE = re.compile(r"[.!?][\"'”’)]*\s+\S.*[.!?]|[.!?;:]$")
 
 
@@ -120,6 +123,6 @@ def title_from_line(text: str, found: DateMatch | None) -> str | None:
     """The title a line gives: the line without its date and the separators around it, or None."""
     if found is None:
         return tidy(text) or None
-    before = tidy(text[: found.start].rstrip(_SEPARATORS))
+    before = tidy(_WEEKDAY_END.sub("", text[: found.start]).rstrip(_SEPARATORS))
     after = tidy(text[found.end :].strip(_SEPARATORS))
     return before or after or None

@@ -268,7 +268,7 @@ CUT_OFF = [
     "drift_flat_midpage_arrows.txt",
     "drift_paragraphs_only.txt",
     "variant_wp_strong_headings.html",
-    "variant_browser_text_2023_dash.txt",
+    "variant_browser_text_dash.txt",
 ]
 
 

@@ -41,9 +41,12 @@ _HEDGE = re.compile(
 )
 
 
+_LOOKED_AT = 200  # an opening, and a hedge in the first sentence or so
+
+
 def reads_as_commentary(text: str) -> bool:
     """True when ``text`` reads as analysis of the item before it (see the module docstring)."""
-    folded = fold(text).lstrip("\"'(")
+    folded = fold(text[:_LOOKED_AT]).lstrip("\"'(")
     if _CONNECTIVE.match(folded) or _ASSESSMENT.match(folded):
         return True
-    return _BACK_REFERENCE.match(folded) is not None and _HEDGE.search(folded[:200]) is not None
+    return _BACK_REFERENCE.match(folded) is not None and _HEDGE.search(folded) is not None

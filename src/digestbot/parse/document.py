@@ -11,15 +11,14 @@ from pathlib import PurePosixPath
 from digestbot.domain import Issue
 from digestbot.errors import ParseError
 from digestbot.parse.blocks import Block, text_to_blocks
+from digestbot.parse.cleanup import clean_blocks
 from digestbot.parse.dates import find_possible_date
 from digestbot.parse.decode import decode
 from digestbot.parse.html import parse_html
 from digestbot.parse.issue_date import resolve_date
 from digestbot.parse.markdown import markdown_to_html
-from digestbot.parse.noise import is_closing_promotion, is_end_of_article, is_noise
-from digestbot.parse.structure import MIN_PARAGRAPH_ITEM_CHARS, build_sections
+from digestbot.parse.structure import build_sections
 from digestbot.parse.titles import DEFAULT_TITLE, split_title_block, title_from_line
-from digestbot.parse.unflatten import is_flattened, unflatten
 
 FORMATS = ("text", "html", "markdown")
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
@@ -98,44 +97,7 @@ def _to_blocks(text: str, kind: str, *, source: str) -> tuple[list[Block], str |
         blocks, page_title = text_to_blocks(text), None
     else:
         raise ParseError(f"unknown format '{kind}' (expected one of {', '.join(FORMATS)})", source=source)
-    return _clean(blocks), page_title
-
-
-def _clean(blocks: list[Block]) -> list[Block]:
-    """Flattened lines split back into lines; web-page noise and the closing promotion dropped."""
-    out: list[Block] = []
-    for block in blocks:
-        out += unflatten(block) if is_flattened(block) else [block]
-    out = _until_end_of_article(out)
-    out = [block for block in out if block.kind == "blank" or not is_noise(block.text)]
-    last_item = max((i for i, block in enumerate(out) if block.kind in ("bullet", "arrow")), default=-1)
-    if last_item < 0:  # paragraphs only: just the closing paragraphs can be the publisher's blurb
-        return _without_closing_promotion(out)
-    tail = [block for block in out[last_item + 1 :] if not is_closing_promotion(block.text)]
-    return out[: last_item + 1] + tail
-
-
-def _until_end_of_article(blocks: list[Block]) -> list[Block]:
-    """The blocks before a "Related posts" or "Leave a reply" heading that follows the digest's content
-    (an item, or on a page without markers a paragraph under a marked-up heading)."""
-    started = under_heading = False
-    for index, block in enumerate(blocks):
-        under_heading = under_heading or block.kind == "heading"
-        started = started or block.kind in ("bullet", "arrow") or (under_heading and _is_paragraph(block))
-        if started and block.kind in ("heading", "plain") and is_end_of_article(block.text):
-            return blocks[:index]
-    return blocks
-
-
-def _is_paragraph(block: Block) -> bool:
-    return block.kind == "plain" and len(block.text) >= MIN_PARAGRAPH_ITEM_CHARS
-
-
-def _without_closing_promotion(blocks: list[Block]) -> list[Block]:
-    end = len(blocks)
-    while end and (blocks[end - 1].kind == "blank" or is_closing_promotion(blocks[end - 1].text)):
-        end -= 1
-    return blocks[:end]
+    return clean_blocks(blocks), page_title
 
 
 def _page_title(page_title: str | None) -> str | None:

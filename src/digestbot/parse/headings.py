@@ -16,6 +16,8 @@ _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 
 def looks_like_heading(text: str) -> bool:
     """True when ``text`` reads like a section or part heading rather than a sentence."""
+    if len(text) > 2 * MAX_HEADING_CHARS:  # with room for padding spaces; saves cleaning long paragraphs
+        return False
     name = clean_spaces(text)
     if not name or len(name) > MAX_HEADING_CHARS or name.endswith(_SENTENCE_END) or ":" in name:
         return False

@@ -63,6 +63,9 @@ _NOISE = re.compile(
 )
 
 
+# Furniture is short; a longer line is content (and need not be searched, on a 20 MB page).
+_MAX_NOISE_CHARS = 600
+
 _CLOSING = re.compile(
     r"\b(?:is|are) (?:an?|the) (?:[\w&-]+ ){0,6}"
     r"(?:firm|company|consultancy|agency|provider|organi[sz]ation)\b"
@@ -91,6 +94,8 @@ def is_closing_promotion(text: str) -> bool:
 
 def is_noise(text: str) -> bool:
     """True when a line is web-page furniture rather than digest content."""
+    if len(text) > _MAX_NOISE_CHARS:
+        return False
     folded = fold(text).strip(" .:|")
     if not folded:
         return False

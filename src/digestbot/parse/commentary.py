@@ -19,7 +19,7 @@ from digestbot.parse.normalize import fold
 _CONNECTIVE = re.compile(
     r"^(?:(?:still|yet|notably|importantly|crucially|overall|thus|therefore|ultimately|regardless"
     r"|consequently|altogether|so|if so|of course|even so|that said|and yet|in short|in any case|all told"
-    r"|either way|as such),"
+    r"|either way|as such|zooming out|stepping back|looking ahead|going forward|on balance),"
     r"|(?:moreover|furthermore|nonetheless|nevertheless|in other words|taken together|all of this"
     r"|however we got here|with that in mind|in that case|whatever happens)\b)"
 )

@@ -24,8 +24,7 @@ from digestbot.parse.inline_headings import split_run, split_tail
          []),
         # Sentences that end without their full stop keep their last words.
         ("gains to the far right ", "gains to the far right", []),
-        ("a deal brokered by the Ostmark Ministry of Defense", "a deal brokered by the Ostmark Ministry of Defense",
-         []),
+        ("made by the Ostmark Ministry of Defense", "made by the Ostmark Ministry of Defense", []),
         ("talks with President Oskar Lind", "talks with President Oskar Lind", []),
         ("Veloria voted. The turnout was low", "Veloria voted. The turnout was low", []),
     ],

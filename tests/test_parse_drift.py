@@ -297,3 +297,14 @@ def test_a_page_cut_off_mid_character_is_still_utf8() -> None:
     issue = parse_document(data, source="cut.txt")
     assert issue.title == "Kestrel Advisory’s Weekly Security Digest"
     assert issue.items[-1][1].text.endswith("did not affect the Velgrad")
+
+
+@pytest.mark.parametrize(
+    "name", ["layout_2025_arrow.txt", "variant_browser_text_nbsp_crlf.txt", "drift_text_empty_heading.txt"]
+)
+def test_a_page_flattened_onto_one_line_reads_like_its_multiline_version(name: str) -> None:
+    """Lines joined with a space: an empty line between paragraphs leaves a double space, which is
+    enough to tell a "→" item's own text from its analysis paragraphs."""
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    flat = parse_document(" ".join(text.splitlines()), source=name)
+    assert outline(flat) == outline(parse_document(text, source=name))

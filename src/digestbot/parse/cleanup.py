@@ -9,6 +9,9 @@ from digestbot.parse.noise import is_closing_promotion, is_end_of_article, is_no
 from digestbot.parse.structure import MIN_PARAGRAPH_ITEM_CHARS
 from digestbot.parse.unflatten import is_flattened, unflatten
 
+# A list of share links or tags is short; an item longer than this is news whatever words it uses.
+_MAX_NOISY_ITEM = 100
+
 
 def clean_blocks(blocks: list[Block]) -> list[Block]:
     """Flattened lines split back into lines; web-page noise and the closing promotion dropped."""
@@ -16,12 +19,19 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
     for block in blocks:
         out += unflatten(block) if is_flattened(block) else [block]
     out = _until_end_of_article(out)
-    out = [block for block in out if block.kind == "blank" or not is_noise(block.text)]
+    out = [block for block in out if not _is_furniture(block)]
     last_item = max((i for i, block in enumerate(out) if block.kind in ("bullet", "arrow")), default=-1)
     if last_item < 0:  # paragraphs only: just the closing paragraphs can be the publisher's blurb
         return _without_closing_promotion(out)
     tail = [block for block in out[last_item + 1 :] if not is_closing_promotion(block.text)]
     return out[: last_item + 1] + tail
+
+
+def _is_furniture(block: Block) -> bool:
+    """Web-page noise; a long item is news even when it says "get in touch" or "all rights reserved"."""
+    if block.kind == "blank" or (block.kind in ("bullet", "arrow") and len(block.text) > _MAX_NOISY_ITEM):
+        return False
+    return is_noise(block.text)
 
 
 def _until_end_of_article(blocks: list[Block]) -> list[Block]:

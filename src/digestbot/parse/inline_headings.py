@@ -94,6 +94,17 @@ def split_run(text: str, seen: frozenset[str] = frozenset()) -> list[str]:
     return [text]
 
 
+def split_known_end(text: str, seen: frozenset[str] = frozenset()) -> list[str]:
+    """A line that a known heading closes, cut before it ("5 min read Middle East" -> ["5 min read",
+    "Middle East"]); other lines whole, or split as a run of headings."""
+    cuts = [match.start() for match in _WORD.finditer(text)][1:]
+    for cut in cuts:
+        head, rest = tidy(text[:cut]), tidy(text[cut:])
+        if is_known_heading(rest, seen):
+            return [head, rest] if not looks_like_heading(head) else [*split_run(head, seen), rest]
+    return split_run(text, seen)
+
+
 def heading_keys(headings: list[str]) -> frozenset[str]:
     """The comparison keys of a page's own headings, for ``seen``."""
     return frozenset(key(heading) for heading in headings)

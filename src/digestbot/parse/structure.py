@@ -130,7 +130,7 @@ class _Builder:
             self._paragraph(block, item)
         elif item is not None:
             item.analysis.append(block.text)
-            item.listing = item.arrow and block.text.endswith(":")
+            item.listing = item.arrow and _opens_list(block.text)
 
     def _paragraph(self, block: Block, item: _Item | None) -> None:
         """A paragraph of a page with no item markers: an item under its heading, or commentary."""
@@ -144,7 +144,8 @@ class _Builder:
     def _add_item(self, block: Block) -> None:
         if self.pending or not self.sections:
             self._open_section()
-        item = _Item(block.text, block.depth, block.kind == "arrow", block.mark)
+        arrow = block.kind == "arrow"
+        item = _Item(block.text, block.depth, arrow, block.mark, listing=arrow and _opens_list(block.text))
         self.sections[-1].items.append(item)
 
     def _open_section(self) -> None:
@@ -175,6 +176,11 @@ class _Builder:
     @staticmethod
     def _last_text(item: _Item) -> str:
         return item.analysis[-1] if item.analysis else item.text
+
+
+def _opens_list(text: str) -> bool:
+    """A paragraph that introduces a list ("... leaves three scenarios:")."""
+    return text.rstrip().endswith(":")
 
 
 def _ends_part(head: Block, part: Block) -> bool:

@@ -17,7 +17,8 @@ import re
 
 from digestbot.parse.blocks import BLANK, Block, classify
 from digestbot.parse.dates import find_possible_date
-from digestbot.parse.inline_headings import heading_keys, split_run, split_tail
+from digestbot.parse.inline_headings import heading_keys, split_known_end, split_tail
+from digestbot.parse.noise import is_closing_promotion
 from digestbot.parse.normalize import tidy
 
 MIN_FLAT_CHARS = 200
@@ -26,6 +27,10 @@ _MARKS = "•◦▪●○■‣→➔➜➤►▶⟶"
 _MARKER = re.compile(rf"(?:(?<=[\s|])|^)[{_MARKS}](?=\s*\S)")
 _LINE_BREAK = re.compile(r"\s{2,}")
 _DEEPER = 2
+_SENTENCE_STARTS = re.compile(r"(?:(?<=[.!?…\"”’)])\s+|\s{2,})(?=[\"“‘(]?[A-Z])")
+_FIRST_SENTENCE = re.compile(r".*?(?:[.!?…](?=\s)|$)", re.DOTALL)
+# A double space after a sentence end and before a capital: where two paragraphs were joined.
+_PARAGRAPH_BREAK = re.compile(r"(?<=[.!?…\"”’)])\s{2,}(?=[\"“‘(]?[A-Z])")
 
 
 def is_flattened(block: Block) -> bool:
@@ -44,14 +49,16 @@ def unflatten(block: Block) -> list[Block]:
     if block.kind == "plain":
         out = _lead(head, seen)
     else:  # the line's own marker opened the first item
-        out = _item(head, dataclasses.replace(block, text=""), seen, final=False)
+        out, _ = _item(head, dataclasses.replace(block, text=""), seen, final=False)
     runs = [_space_run(text, marker.start()) for marker in markers]
     shallow = min(runs)
     ends = [marker.start() for marker in markers[1:]] + [len(text)]
+    opens_section = True  # the first item after a heading is never analysis, whatever spaces precede it
     for marker, run, end in zip(markers, runs, ends, strict=True):
-        depth = _DEEPER if run >= shallow + _DEEPER else 0
+        depth = _DEEPER if run >= shallow + _DEEPER and not opens_section else 0
         marked = _marker_block(marker.group(), depth)
-        out += _item(text[marker.end() : end], marked, seen, final=end == len(text))
+        blocks, opens_section = _item(text[marker.end() : end], marked, seen, final=end == len(text))
+        out += blocks
     return [dataclasses.replace(b, lineno=block.lineno) for b in out if b.kind == "blank" or b.text]
 
 
@@ -64,7 +71,7 @@ def _marker_block(mark: str, depth: int) -> Block:
 
 def _space_run(text: str, end: int) -> int:
     start = end
-    while start > 0 and text[start - 1] == " ":
+    while start > 0 and text[start - 1].isspace():  # NBSP indents count too
         start -= 1
     return end - start
 
@@ -84,7 +91,7 @@ def _lead(text: str, seen: frozenset[str]) -> list[Block]:
     out: list[Block] = []
     for piece in _LINE_BREAK.split(text):
         for line in _split_after_dates(_unbar(piece)):
-            names = split_run(line, seen) if find_possible_date(line) is None else [line]
+            names = split_known_end(line, seen) if find_possible_date(line) is None else [line]
             out += [Block("plain", name) for name in names]
         out.append(BLANK)
     return out
@@ -102,9 +109,30 @@ def _split_after_dates(piece: str) -> list[str]:
     return [*lines, tidy(piece)]
 
 
-def _item(text: str, marker: Block, seen: frozenset[str], *, final: bool) -> list[Block]:
-    """One item's text, and the headings trailing after its last sentence (never after the last item)."""
+def _item(text: str, marker: Block, seen: frozenset[str], *, final: bool) -> tuple[list[Block], bool]:
+    """One item's blocks (its text, a ``→`` item's paragraphs, the headings trailing after its last
+    sentence, never after the last item), and whether it ends with a heading."""
     text = _unbar(text)
-    body, heads = (text, []) if final else split_tail(text, seen)
-    item = dataclasses.replace(marker, text=body)
-    return [item, BLANK, *(Block("plain", head) for head in heads), *([BLANK] if heads else [])]
+    body, heads = _without_closing(text) if final else split_tail(text, seen)
+    first, *paragraphs = _paragraphs(body) if marker.kind == "arrow" else [body]
+    item = dataclasses.replace(marker, text=first)
+    after = [Block("plain", paragraph) for paragraph in paragraphs]
+    trailing = [Block("plain", head) for head in heads]
+    return [item, *after, BLANK, *trailing, *([BLANK] if heads else [])], bool(heads)
+
+
+def _without_closing(text: str) -> tuple[str, list[str]]:
+    """The last item, and the publisher's closing blurb run onto it ("... bucket  Kestrel is a global risk
+    firm. ... contact us."), which cleanup then drops."""
+    for cut in _SENTENCE_STARTS.finditer(text):
+        rest = text[cut.end() :]
+        sentence = _FIRST_SENTENCE.match(rest)
+        if cut.start() and is_closing_promotion(sentence.group() if sentence else rest):
+            return tidy(text[: cut.start()]), [tidy(rest)]
+    return text, []
+
+
+def _paragraphs(text: str) -> list[str]:
+    """A ``→`` item's paragraphs, where an empty line became a double space: its text, then analysis."""
+    pieces = [tidy(piece) for piece in _PARAGRAPH_BREAK.split(text)]
+    return [piece for piece in pieces if piece] or [text]

@@ -308,3 +308,18 @@ def test_a_page_flattened_onto_one_line_reads_like_its_multiline_version(name: s
     text = (FIXTURES / name).read_text(encoding="utf-8")
     flat = parse_document(" ".join(text.splitlines()), source=name)
     assert outline(flat) == outline(parse_document(text, source=name))
+
+
+@pytest.mark.parametrize(
+    ("item", "other", "analysis"),
+    [("• ", "◦ ", True), ("• ", "▪ ", True), ("• ", "– ", True), ("- ", "– ", False), ("• ", "● ", False)],
+)
+def test_a_bullet_in_another_glyph_is_analysis_unless_the_glyphs_are_one_family(
+    item: str, other: str, analysis: bool
+) -> None:
+    text = (
+        f"Kestrel Weekly Digest – June 4, 2024\n\nRegional Affairs\n\n{item}Veloria voted on a new budget.\n"
+        f"{other}Turnout fell below half.\n{item}Ostmark reopened its schools.\n"
+    )
+    counts = [len(item.analysis) for _, item in parse_document(text, source="glyphs.txt").items]
+    assert counts == ([1, 0] if analysis else [0, 0, 0])

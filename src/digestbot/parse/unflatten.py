@@ -14,12 +14,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from dataclasses import dataclass
 
 from digestbot.parse.blocks import BLANK, Block, classify
 from digestbot.parse.dates import find_possible_date
 from digestbot.parse.inline_headings import heading_keys, split_known_end, split_tail
 from digestbot.parse.noise import is_closing_promotion
 from digestbot.parse.normalize import tidy
+from digestbot.parse.vocabulary import key
 
 MIN_FLAT_CHARS = 200
 MIN_FLAT_MARKERS = 3
@@ -27,6 +29,7 @@ _MARKS = "•◦▪●○■‣→➔➜➤►▶⟶"
 _MARKER = re.compile(rf"(?:(?<=[\s|])|^)[{_MARKS}](?=\s*\S)")
 _LINE_BREAK = re.compile(r"\s{2,}")
 _DEEPER = 2
+_MAX_NAME_CHARS = 120
 _SENTENCE_STARTS = re.compile(r"(?:(?<=[.!?…\"”’)])\s+|\s{2,})(?=[\"“‘(]?[A-Z])")
 _FIRST_SENTENCE = re.compile(r".*?(?:[.!?…](?=\s)|$)", re.DOTALL)
 # A double space after a sentence end and before a capital: where two paragraphs were joined.
@@ -44,22 +47,51 @@ def unflatten(block: Block) -> list[Block]:
     """The blocks a flattened line stands for."""
     text = block.text
     markers = list(_MARKER.finditer(text))
-    seen = heading_keys(_headings_after_sentences(text, markers))
-    head = text[: markers[0].start()]
+    ends = [marker.start() for marker in markers[1:]] + [len(text)]
+    segments = [_unbar(text[: markers[0].start()])]
+    segments += [_unbar(text[marker.end() : end]) for marker, end in zip(markers, ends, strict=True)]
+    tails = _Tails.of(segments, lead_is_item=block.kind != "plain")
     if block.kind == "plain":
-        out = _lead(head, seen)
+        out = _lead(segments[0], tails.seen)
     else:  # the line's own marker opened the first item
-        out, _ = _item(head, dataclasses.replace(block, text=""), seen, final=False)
+        out, _ = _item(tails.split(0, segments[0]), dataclasses.replace(block, text=""))
     runs = [_space_run(text, marker.start()) for marker in markers]
     shallow = min(runs)
-    ends = [marker.start() for marker in markers[1:]] + [len(text)]
     opens_section = True  # the first item after a heading is never analysis, whatever spaces precede it
-    for marker, run, end in zip(markers, runs, ends, strict=True):
+    for index, (marker, run) in enumerate(zip(markers, runs, strict=True), start=1):
         depth = _DEEPER if run >= shallow + _DEEPER and not opens_section else 0
         marked = _marker_block(marker.group(), depth)
-        blocks, opens_section = _item(text[marker.end() : end], marked, seen, final=end == len(text))
+        body = segments[index]
+        parts = _without_closing(body) if index == len(markers) else tails.split(index, body)
+        blocks, opens_section = _item(parts, marked)
         out += blocks
     return [dataclasses.replace(b, lineno=block.lineno) for b in out if b.kind == "blank" or b.text]
+
+
+@dataclass(frozen=True)
+class _Tails:
+    """Each item's text and trailing headings, found once without the page's own headings (``seen``, the
+    names found that way) and again only for an item that one of them may close."""
+
+    found: dict[int, tuple[str, list[str]]]
+    seen: frozenset[str]
+
+    @classmethod
+    def of(cls, segments: list[str], *, lead_is_item: bool) -> _Tails:
+        items = range(0 if lead_is_item else 1, len(segments) - 1)  # never the last: nothing follows it
+        found = {index: split_tail(segments[index], frozenset()) for index in items}
+        return cls(found, heading_keys([head for _, heads in found.values() for head in heads]))
+
+    def split(self, index: int, text: str) -> tuple[str, list[str]]:
+        body, heads = self.found[index]
+        if heads or not _may_end_with(text, self.seen):
+            return body, heads
+        return split_tail(text, self.seen)
+
+
+def _may_end_with(text: str, names: frozenset[str]) -> bool:
+    tail = key(text[-_MAX_NAME_CHARS:])
+    return any(tail.endswith(name) for name in names)
 
 
 @functools.lru_cache(maxsize=64)
@@ -74,16 +106,6 @@ def _space_run(text: str, end: int) -> int:
     while start > 0 and text[start - 1].isspace():  # NBSP indents count too
         start -= 1
     return end - start
-
-
-def _headings_after_sentences(text: str, markers: list[re.Match[str]]) -> list[str]:
-    """The headings the page shows after a sentence end: known names for the harder cases."""
-    starts = [0, *(marker.end() for marker in markers)]
-    ends = [marker.start() for marker in markers] + [len(text)]
-    found: list[str] = []
-    for start, end in zip(starts[1:-1], ends[1:-1], strict=True):
-        found += split_tail(text[start:end], frozenset())[1]
-    return found
 
 
 def _lead(text: str, seen: frozenset[str]) -> list[Block]:
@@ -109,11 +131,10 @@ def _split_after_dates(piece: str) -> list[str]:
     return [*lines, tidy(piece)]
 
 
-def _item(text: str, marker: Block, seen: frozenset[str], *, final: bool) -> tuple[list[Block], bool]:
-    """One item's blocks (its text, a ``→`` item's paragraphs, the headings trailing after its last
-    sentence, never after the last item), and whether it ends with a heading."""
-    text = _unbar(text)
-    body, heads = _without_closing(text) if final else split_tail(text, seen)
+def _item(parts: tuple[str, list[str]], marker: Block) -> tuple[list[Block], bool]:
+    """One item's blocks (its text, a ``→`` item's paragraphs, the headings after it), and whether it
+    ends with a heading."""
+    body, heads = parts
     first, *paragraphs = _paragraphs(body) if marker.kind == "arrow" else [body]
     item = dataclasses.replace(marker, text=first)
     after = [Block("plain", paragraph) for paragraph in paragraphs]

@@ -79,11 +79,26 @@ def test_seed_flattened_to_one_line_gives_same_sections_and_items(seeds_dir: Pat
 
 
 @pytest.mark.parametrize("day", [dt.date(2024, 7, 9), dt.date(2024, 7, 2)])
-def test_seed_collapsed_to_single_spaces_keeps_later_sections(seeds_dir: Path, day: dt.date) -> None:
-    """With every space collapsed, sub-bullets can no longer be told from items, and the part and first
-    section headings run together; the other headings are still recovered."""
+def test_seed_collapsed_to_single_spaces_keeps_sections_part_and_every_line(
+    seeds_dir: Path, day: dt.date
+) -> None:
+    """With every space collapsed, the part and first section headings run together and are split apart
+    again; sub-bullets can no longer be told by indentation, so only those that read as commentary stay
+    analysis, the others become items. No line is lost either way."""
     name, text = seed(seeds_dir, day)
     expected = parse_document(text, source=name)
     flat = parse_document(" ".join(text.split()), source=name)
-    assert [s.name for s in flat.sections][1:] == [s.name for s in expected.sections][1:]
-    assert len(flat.items) == sum(1 + len(item.analysis) for _, item in expected.items)
+    assert [(s.name, s.part) for s in flat.sections] == [(s.name, s.part) for s in expected.sections]
+    assert lines(flat) == lines(expected)
+
+
+def test_july_9_collapsed_keeps_the_pezeshkian_commentary_as_analysis(seeds_dir: Path) -> None:
+    name, text = seed(seeds_dir, dt.date(2024, 7, 9))
+    flat = parse_document(" ".join(text.split()), source=name)
+    matches = [item for _, item in flat.items if "Pezeshkian has won" in item.text]
+    assert [len(item.analysis) for item in matches] == [4]
+
+
+def lines(issue: Issue) -> set[str]:
+    """Every item and analysis line of an issue, spaces collapsed."""
+    return {" ".join(line.split()) for _, item in issue.items for line in (item.text, *item.analysis)}

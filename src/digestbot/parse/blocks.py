@@ -21,6 +21,8 @@ ARROW_MARKS = ("→", "->", "⇒", "➔", "➜", "➝", "➞", "➤", "►", "�
 _BULLET = re.compile(
     rf"^(?:[{re.escape(BULLET_MARKS)}]|\d{{1,2}}[.)]|o(?=\s+[\"“‘'A-Z]))(?:\s+|(?=[\"“‘'A-Z]))(?=\S)"
 )
+# Glyphs a writer uses interchangeably for one level: an en dash item among hyphen items is no sub-bullet.
+_SAME_MARK = {"–": "-", "—": "-", "‐": "-", "●": "•", "∙": "•", "·": "•", "\uf0b7": "•"}
 _ARROW = re.compile(rf"^(?:{'|'.join(re.escape(mark) for mark in ARROW_MARKS)})\s*(?=\S)")
 
 
@@ -29,7 +31,8 @@ class Block:
     """One line of a document, classified.
 
     ``depth`` is the indentation (spaces, or list nesting times two for HTML); ``level`` is an HTML/Markdown
-    heading level when the markup gave one; ``in_list`` marks text inside a list item, never a heading.
+    heading level when the markup gave one; ``in_list`` marks text inside a list item, never a heading;
+    ``mark`` is a bullet's glyph ("•", "◦", "–"; "#" for a number), None when the markup drew it.
     """
 
     kind: Kind
@@ -38,6 +41,7 @@ class Block:
     level: int | None = None
     lineno: int | None = None
     in_list: bool = False
+    mark: str | None = None
 
 
 BLANK = Block("blank", "")
@@ -52,7 +56,8 @@ def classify(text: str, *, depth: int = 0, lineno: int | None = None, in_list: b
         return Block("arrow", tidy(text[arrow.end() :]), depth, lineno=lineno)
     if bullet := _BULLET.match(text):
         extra = 2 if text[0] in SUB_BULLET_MARKS else 0
-        return Block("bullet", tidy(text[bullet.end() :]), depth + extra, lineno=lineno)
+        mark = "#" if text[0].isdigit() else _SAME_MARK.get(text[0], text[0])
+        return Block("bullet", tidy(text[bullet.end() :]), depth + extra, lineno=lineno, mark=mark)
     return Block("plain", text, depth, lineno=lineno, in_list=in_list)
 
 

@@ -1,4 +1,8 @@
-"""Issue dates: written many ways in a title line, or hidden in a URL or file name. Never guessed."""
+"""Dates as written in a title line, a URL or a file name: found, never guessed.
+
+A numeric date such as ``07/09/2024`` can be read month-first or day-first; when both readings are real days
+the match says so (``readings``), and ``issue_date`` decides from other evidence or refuses.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 
-from digestbot.errors import ParseError
 from digestbot.parse.normalize import ascii_marks
 
 _MONTHS = {
@@ -23,19 +26,31 @@ _YEAR = r"(?P<year>(?:19|20)\d{2})(?!\d)"
 _PATTERNS = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
-        rf"{_MONTH}\s*{_DAY}(?:\s*,\s*|\s+){_YEAR}",  # July 9, 2024 / August 30,2023 / Sept. 3 2024
+        # July 9, 2024 / August 30,2023 / Sept. 3 2024 / April 20-2021
+        rf"{_MONTH}\s*{_DAY}(?:\s*[,-]\s*|\s+){_YEAR}",
         rf"{_DAY}\s+(?:of\s+)?{_MONTH},?\s*{_YEAR}",  # 9 July 2024
         rf"(?<!\d){_YEAR}[-/_.](?P<mnum>\d{{1,2}})[-/_.](?P<day>\d{{1,2}})(?!\d)",  # 2024-07-09
-        rf"(?<!\d)(?P<mnum>\d{{1,2}})[-/_](?P<day>\d{{1,2}})[-/_]{_YEAR}",  # 07-09-2024 (US order)
+        rf"(?<![\d.])(?P<first>\d{{1,2}})(?P<sep>[-/_.])(?P<second>\d{{1,2}})(?P=sep){_YEAR}",  # 07/09/2024
         rf"{_MONTH}\s*{_DAY}(?!\s*,?\s*\d)",  # July 9 (no year)
     )
 )
 _YEAR_SEGMENT = re.compile(r"(?:^|[/_\-. ])((?:19|20)\d{2})(?=$|[/_\-. ])")
+_WEEKDAY = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?![a-z])"
+    r"|\b(?:mon|tues?|wed|thur?s?|fri|sat|sun)\.",
+    re.IGNORECASE,
+)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)
 class DateMatch:
-    """A date found in a line: where it is, and its parts (``year`` is None when the line gave none)."""
+    """A date found in a line: where it is, and its parts.
+
+    ``year`` is None when the line gave none. ``swappable`` marks a numeric date whose day and month could
+    be either way round (``07/09/2024``); ``month``/``day`` then hold the month-first reading.
+    ``weekday`` (0 = Monday) is a weekday named in the same line, looked for only when ``swappable``.
+    """
 
     start: int
     end: int
@@ -43,10 +58,26 @@ class DateMatch:
     month: int
     day: int
     year: int | None
+    swappable: bool = False
+    weekday: int | None = None
 
     def to_date(self, year: int | None = None) -> dt.date:
-        """The date, taking ``year`` when the text gave none; ValueError when no such day exists."""
+        """The (month-first) date, taking ``year`` when the text gave none; ValueError if no such day."""
         return dt.date(self.year or year or 2000, self.month, self.day)
+
+    def readings(self, year: int | None = None) -> list[dt.date]:
+        """Every day this match can mean: one, or two for a swappable numeric date."""
+        first = self.to_date(year)
+        if not self.swappable:
+            return [first]
+        return [first, dt.date(first.year, self.day, self.month)]
+
+    def same_day(self, day: dt.date) -> bool:
+        """True when ``day`` is a reading of this match (its month and day; its year when one is given)."""
+        return any(
+            (reading.month, reading.day) == (day.month, day.day) and self.year in (None, day.year)
+            for reading in self.readings(day.year)
+        )
 
 
 def find_date(text: str) -> DateMatch | None:
@@ -56,9 +87,9 @@ def find_date(text: str) -> DateMatch | None:
     if not matches:
         return None
     best = min(matches, key=lambda m: (m.start(), -m.end()))
-    found = _to_match(best, text)
+    found = _to_match(best, text, marked)
     try:
-        found.to_date()  # 2000 is a leap year, so a yearless February 29 passes here
+        found.readings()  # 2000 is a leap year, so a yearless February 29 passes here
     except ValueError:
         raise ValueError(f"invalid date '{found.text}'") from None
     return found
@@ -72,21 +103,33 @@ def find_possible_date(text: str) -> DateMatch | None:
         return None
 
 
-def _to_match(m: re.Match[str], text: str) -> DateMatch:
+def _to_match(m: re.Match[str], text: str, marked: str) -> DateMatch:
     parts = m.groupdict()
-    month = _MONTHS[parts["month"][:3].lower()] if parts.get("month") else int(parts["mnum"])
     year = int(parts["year"]) if parts.get("year") else None
-    return DateMatch(m.start(), m.end(), text[m.start() : m.end()], month, int(parts["day"]), year)
+    where = (m.start(), m.end(), text[m.start() : m.end()])
+    if parts.get("first"):
+        first, second = int(parts["first"]), int(parts["second"])
+        if first > 12:  # day-first: 19/07/2024
+            return DateMatch(*where, second, first, year)
+        if second <= 12 and first != second:
+            return DateMatch(*where, first, second, year, swappable=True, weekday=_weekday(marked))
+        return DateMatch(*where, first, second, year)
+    month = _MONTHS[parts["month"][:3].lower()] if parts.get("month") else int(parts["mnum"])
+    return DateMatch(*where, month, int(parts["day"]), year)
+
+
+def _weekday(text: str) -> int | None:
+    found = _WEEKDAY.search(text)
+    return _WEEKDAYS.index(found.group().lower()[:3]) if found else None
 
 
 def date_from_hint(hint: str) -> dt.date | None:
-    """A full date written in a URL or file name (``...-july-9-2024/``, ``2024-07-09.txt``), or None."""
+    """A full date written in a URL or file name (``...-july-9-2024/``, ``2024-07-09.txt``), or None.
+
+    A numeric date that reads both ways (``07-09-2024``) is no answer on its own."""
     for candidate in _hint_forms(hint):
-        try:
-            found = find_date(candidate)
-        except ValueError:
-            continue
-        if found is not None and found.year is not None:
+        found = find_possible_date(candidate)
+        if found is not None and found.year is not None and not found.swappable:
             return found.to_date()
     return None
 
@@ -103,34 +146,3 @@ def year_from_hint(hint: str) -> int | None:
 def _hint_forms(hint: str) -> tuple[str, str]:
     raw = urllib.parse.unquote(hint)
     return raw, re.sub(r"[-_+/.]+", " ", raw)
-
-
-def resolve_date(
-    explicit: dt.date | None, found: DateMatch | None, hints: list[str], *, source: str
-) -> dt.date:
-    """The issue date: ``explicit`` > the title block's date > a date in the URL or file name."""
-    if explicit is not None:
-        return explicit
-    if found is not None and found.year is not None:
-        return found.to_date()
-    if found is not None:
-        return _with_hint_year(found, hints, source=source)
-    for hint in hints:
-        if (day := date_from_hint(hint)) is not None:
-            return day
-    raise ParseError(
-        "no date found in the title block, URL or file name; pass --date YYYY-MM-DD", source=source
-    )
-
-
-def _with_hint_year(found: DateMatch, hints: list[str], *, source: str) -> dt.date:
-    for hint in hints:
-        if (year := year_from_hint(hint)) is not None:
-            try:
-                return found.to_date(year)
-            except ValueError:
-                raise ParseError(f"invalid date '{found.text} {year}'", source=source) from None
-    raise ParseError(
-        f"the title date '{found.text}' has no year, nor does the URL or file name; pass --date YYYY-MM-DD",
-        source=source,
-    )

@@ -12,6 +12,9 @@ MAX_DOCUMENT_BYTES = 20 * 1000 * 1000
 
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 _MAX_CONTROL_SHARE = 0.05
+# UTF-8 with a few stray bytes: at most this many, and this many well-formed multi-byte characters per stray.
+_MAX_STRAY_BYTES = 16
+_MIN_STRAY_RATIO = 3
 
 
 def check_size(size: int, *, source: str) -> None:
@@ -50,15 +53,32 @@ def _decode_bytes(data: bytes, *, source: str) -> str:
             raise ParseError("binary file (bad UTF-16), not a digest", source=source) from None
     if b"\x00" in data:
         raise ParseError("binary file (NUL bytes), not a digest", source=source)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    utf8 = _utf8(data)
+    if utf8 is not None:
+        return utf8
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         # cp1252 leaves five bytes undefined; Latin-1 maps every byte.
         return data.decode("latin-1")
+
+
+def _utf8(data: bytes) -> str | None:
+    """``data`` as UTF-8, or None when it is not.
+
+    A page cut off mid-character still counts (its broken last character is dropped), and so does UTF-8
+    with a few stray bytes (each becomes U+FFFD): read as Windows-1252 instead, every curly quote, dash and
+    bullet of the page would turn into mojibake and its bullets would no longer be recognised.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if error.start >= len(data) - 3 and error.reason == "unexpected end of data":
+            return data[: error.start].decode("utf-8-sig")
+    text = data.decode("utf-8-sig", "replace")
+    stray = text.count("\ufffd")
+    wide = len(text) - len(text.encode("ascii", "ignore")) - stray
+    return text if stray <= _MAX_STRAY_BYTES and wide >= _MIN_STRAY_RATIO * stray else None
 
 
 def _mostly_controls(text: str) -> bool:

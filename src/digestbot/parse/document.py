@@ -11,15 +11,15 @@ from pathlib import PurePosixPath
 from digestbot.domain import Issue
 from digestbot.errors import ParseError
 from digestbot.parse.blocks import Block, text_to_blocks
-from digestbot.parse.dates import find_possible_date, resolve_date
+from digestbot.parse.cleanup import clean_blocks
+from digestbot.parse.dates import find_possible_date
 from digestbot.parse.decode import decode
 from digestbot.parse.html import parse_html
+from digestbot.parse.issue_date import resolve_date
 from digestbot.parse.limits import check_items, check_lines
 from digestbot.parse.markdown import markdown_to_html
-from digestbot.parse.noise import is_closing_promotion, is_noise
 from digestbot.parse.structure import build_sections
 from digestbot.parse.titles import DEFAULT_TITLE, split_title_block, title_from_line
-from digestbot.parse.unflatten import is_flattened, unflatten
 
 FORMATS = ("text", "html", "markdown")
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
@@ -63,8 +63,8 @@ def parse_document(
         raise ParseError("no digest items found", source=source)
     check_items(sections, source=source)
     url = url or (source if source.startswith(("http://", "https://")) else None)
-    found = head.found or find_possible_date(page_title or "")  # a page's <title> after the title block
-    day = resolve_date(date, found, [hint for hint in (url, source) if hint], source=source)
+    page = find_possible_date(page_title or "")
+    day = resolve_date(date, head.dates, page, [hint for hint in (url, source) if hint], source=source)
     title = head.title or _page_title(page_title) or DEFAULT_TITLE
     return Issue(day, title, sections, url)
 
@@ -101,18 +101,7 @@ def _to_blocks(text: str, kind: str, *, source: str) -> tuple[list[Block], str |
         blocks, page_title = text_to_blocks(text), None
     else:
         raise ParseError(f"unknown format '{kind}' (expected one of {', '.join(FORMATS)})", source=source)
-    return _clean(blocks), page_title
-
-
-def _clean(blocks: list[Block]) -> list[Block]:
-    """Flattened lines split back into lines; web-page noise and the closing promotion dropped."""
-    out: list[Block] = []
-    for block in blocks:
-        out += unflatten(block) if is_flattened(block) else [block]
-    out = [block for block in out if block.kind == "blank" or not is_noise(block.text)]
-    last_item = max((i for i, block in enumerate(out) if block.kind in ("bullet", "arrow")), default=-1)
-    tail = [block for block in out[last_item + 1 :] if not is_closing_promotion(block.text)]
-    return out[: last_item + 1] + tail
+    return clean_blocks(blocks), page_title
 
 
 def _page_title(page_title: str | None) -> str | None:

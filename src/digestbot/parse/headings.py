@@ -16,6 +16,8 @@ _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 
 def looks_like_heading(text: str) -> bool:
     """True when ``text`` reads like a section or part heading rather than a sentence."""
+    if len(text) > 2 * MAX_HEADING_CHARS:  # with room for padding spaces; saves cleaning long paragraphs
+        return False
     name = clean_spaces(text)
     if not name or len(name) > MAX_HEADING_CHARS or name.endswith(_SENTENCE_END) or ":" in name:
         return False
@@ -25,8 +27,10 @@ def looks_like_heading(text: str) -> bool:
 
 
 def _title_cased(name: str) -> bool:
+    """Most long words capitalised, and the last word too: a line cut off mid-word ("Police in Ostmark
+    City dism") is not a heading."""
     words: list[str] = _WORD.findall(name)
-    if not words:
+    if not words or not words[-1][0].isupper():
         return False
     significant = [word for word in words if len(word) >= 4]
     if not significant:

@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from digestbot.errors import ParseError
 from digestbot.parse.blocks import BLANK, Block, classify
+from digestbot.parse.headings import MAX_HEADING_CHARS
 from digestbot.parse.nesting import check_nesting
 from digestbot.parse.noise import is_noise
 
@@ -20,7 +21,11 @@ _REMOVED = (
     "nav, header, footer, aside, script, style, form, noscript, template, iframe, svg, button, select, "
     "[role=navigation], [role=search], [hidden]"
 )
-_NOISY_NAMES = ("sidebar", "breadcrumb", "share", "related", "comment", "menu", "widget", "search", "cookie")
+_NOISY_NAMES = (
+    "sidebar", "breadcrumb", "share", "related", "comment", "menu", "widget", "search", "cookie",
+    "newsletter", "signup", "subscribe", "social", "consent", "gdpr", "popup", "modal", "navigation",
+    "respond",
+)  # fmt: skip
 _MOST_OF_THE_PAGE = 0.5
 _KEPT_TAGS = frozenset({"html", "body", "main", "article"})
 _BLOCK_TAGS = frozenset(
@@ -33,7 +38,11 @@ _BLOCK_TAGS = frozenset(
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _INDENT_CLASS = re.compile(r"\bindent-(\d)\b")
-_INDENT_STYLE = re.compile(r"(?:margin|padding)-left\s*:\s*(\d+(?:\.\d+)?)px")
+_INDENT_STYLE = re.compile(r"(?:margin|padding)-left\s*:\s*(\d+(?:\.\d+)?)(px|pt|r?em)\b")
+_WORD_LIST_LEVEL = re.compile(r"mso-list\s*:\s*l\d+\s+level(\d)")
+_PX_PER_UNIT = {"px": 1.0, "pt": 4 / 3, "em": 16.0, "rem": 16.0}
+_PX_PER_LEVEL = 40  # browsers indent a nested list by 40px
+_BOLD_TAGS = frozenset({"strong", "b"})
 
 
 def parse_html(html: str, *, source: str) -> tuple[list[Block], str | None]:
@@ -121,13 +130,22 @@ def _has_ancestor_in(node: LexborNode, ids: set[int]) -> bool:
 
 
 def _indent(node: LexborNode) -> int:
-    """Nesting an editor expressed by a class (``ql-indent-1``) or a left margin (40px a level)."""
+    """Nesting an editor expressed by a class (``ql-indent-1``), a Word list level or a left margin."""
     attributes = node.attributes
+    style = attributes.get("style") or ""
     if found := _INDENT_CLASS.search(attributes.get("class") or ""):
         return int(found.group(1))
-    if found := _INDENT_STYLE.search(attributes.get("style") or ""):
-        return int(float(found.group(1)) // 40)
+    if found := _WORD_LIST_LEVEL.search(style):
+        return int(found.group(1)) - 1
+    if found := _INDENT_STYLE.search(style):
+        return int(float(found.group(1)) * _PX_PER_UNIT[found.group(2)] // _PX_PER_LEVEL)
     return 0
+
+
+def _bold_heading(text: str) -> bool:
+    """A short bold-only paragraph with no marker and no sentence end: a heading drawn with <strong>."""
+    plain = classify(text).kind == "plain"
+    return plain and len(text) <= MAX_HEADING_CHARS and not text.rstrip().endswith((".", "!", "?", ";", ","))
 
 
 def _content_root(tree: LexborHTMLParser) -> LexborNode | None:
@@ -151,6 +169,8 @@ class _Walker:
     indents: list[int] = field(default_factory=list)  # per open block element: its indent class/style
     indent: int = 0  # sum of ``indents``
     heading: int | None = None
+    bold: int = 0  # open <strong>/<b> elements
+    loose: bool = False  # the buffer holds text outside any <strong>/<b>
 
     def walk(self, root: LexborNode) -> list[Block]:
         stack: list[tuple[LexborNode, bool]] = [(root, False)]
@@ -160,7 +180,7 @@ class _Walker:
                 self._leave(node)
                 continue
             if node.is_text_node:
-                self.buffer.append(node.text(deep=False) or "")
+                self._text(node.text(deep=False) or "")
             elif node.is_element_node:
                 self._enter(node)
                 stack.append((node, True))
@@ -168,8 +188,13 @@ class _Walker:
         self._flush()
         return self.out
 
+    def _text(self, text: str) -> None:
+        self.buffer.append(text)
+        self.loose = self.loose or (self.bold == 0 and bool(text.strip()))
+
     def _enter(self, node: LexborNode) -> None:
         tag = node.tag or ""
+        self.bold += tag in _BOLD_TAGS
         if tag == "br" or tag in _BLOCK_TAGS:
             self._flush()
         if tag in _BLOCK_TAGS:
@@ -184,6 +209,7 @@ class _Walker:
 
     def _leave(self, node: LexborNode) -> None:
         tag = node.tag or ""
+        self.bold -= tag in _BOLD_TAGS
         if tag not in _BLOCK_TAGS:
             return
         self._flush()
@@ -200,17 +226,21 @@ class _Walker:
 
     def _flush(self) -> None:
         raw = _SPACES.sub(" ", "".join(self.buffer))
+        bold = not self.loose
         self.buffer.clear()
+        self.loose = False
         text = raw.strip()
         if text:
             # &nbsp; indentation in front of a "•" is how some editors nest bullets: keep it as depth.
             lead = raw[: len(raw) - len(raw.lstrip())]
-            self.out.append(self._block(text, sum(1 for ch in lead if ch != " ")))
+            self.out.append(self._block(text, sum(1 for ch in lead if ch != " "), bold=bold))
 
-    def _block(self, text: str, indent: int) -> Block:
+    def _block(self, text: str, indent: int, *, bold: bool = False) -> Block:
         depth = 2 * (max(0, self.lists - 1) + self.indent) + indent
         if self.heading is not None and not self.items:
             return Block("heading", text, level=self.heading)
+        if bold and not self.items and _bold_heading(text):
+            return Block("heading", text)
         if self.items and not self.items[-1]:
             self.items[-1] = True
             marked = classify(text, depth=depth)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,6 +60,9 @@ class Database:
     def close(self) -> None:
         """Release every pooled connection."""
         self.engine.dispose()
+
+
+WAL_SWITCH_SECONDS = 30.0
 
 
 def _create_engine(url: str) -> Engine:
@@ -118,7 +123,21 @@ def _with_driver(url: URL) -> URL:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the scheduler write while chat handlers read; foreign keys make cascades real.
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _write_ahead_log(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _write_ahead_log(cursor: Any) -> None:
+    """Switch a new file to WAL (the mode is kept in the file, so later opens only read it). Switching takes
+    an exclusive lock that SQLite's busy timeout does not wait for: processes opening a new file together
+    (replicas starting at once) retry for a while instead of failing."""
+    deadline = time.monotonic() + WAL_SWITCH_SECONDS
+    while cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)

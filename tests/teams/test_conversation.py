@@ -3,17 +3,22 @@ uninstall, and everything that must be ignored or refused without touching any s
 
 from __future__ import annotations
 
+import threading
+
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from digestbot.asgi import ServerThread
 from digestbot.core import Digestbot
 from digestbot.delivery import issue_key
 from digestbot.domain import Destination
+from digestbot.settings import Settings
 from tests.teams import activities as act
 from tests.teams.cards import texts
 from tests.teams.connector import Connector
 from tests.teams.identity import TENANT_ID
-from tests.teams.support import ISSUE_MAR_11
+from tests.teams.support import ISSUE_MAR_11, teams_asgi
 
 CITED = "[Weekly Security Digest, 4 Mar 2031 · Cyber / Defense Technology](https://digest.example/2031-03-04)"
 
@@ -171,3 +176,31 @@ def test_an_oversized_body_gets_413(local: TestClient, core: Digestbot) -> None:
         "/api/messages", content=b" " * 1_000_001, headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 413
+
+
+@pytest.mark.parametrize("rounds", [3])
+def test_install_events_that_arrive_together_converge_on_one_subscription(
+    local_settings: Settings, core: Digestbot, connector: Connector, rounds: int
+) -> None:
+    """Teams (and the Agents Playground) send installationUpdate and conversationUpdate together on
+    install, and retry: every request gets a 2xx and one subscription row results."""
+    conversation = act.channel()
+    activities = [
+        act.installation(connector.base_url, conversation, "add"),
+        act.members(connector.base_url, conversation, added=True),
+    ] * rounds
+    statuses: list[int] = []
+    with ServerThread(teams_asgi(local_settings, core)) as server, httpx.Client(timeout=10) as http:
+        start = threading.Barrier(len(activities))
+
+        def send(activity: dict[str, object]) -> None:
+            start.wait()
+            statuses.append(http.post(f"{server.url}/api/messages", json=activity).status_code)
+
+        threads = [threading.Thread(target=send, args=(activity,)) for activity in activities]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=20)
+    assert statuses == [200] * len(activities)
+    assert [dest.channel_id for dest in core.chat.destinations("teams")] == [act.CHANNEL]

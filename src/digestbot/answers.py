@@ -60,7 +60,13 @@ def compose_answer(question: str, result: SearchResult) -> Answer:
 
 
 def ask(
-    engine: SearchEngine, question: str, *, k: int = 5, issue_date: date | None = None, max_chars: int = 500
+    engine: SearchEngine,
+    question: str,
+    *,
+    k: int = 5,
+    issue_date: date | None = None,
+    max_chars: int = 500,
+    mode: str = "hybrid",
 ) -> Answer:
     """Search and compose. A question longer than ``max_chars`` is cut (and the answer says so)."""
     question = " ".join(question.split())
@@ -70,5 +76,5 @@ def ask(
     if len(question) > max_chars:
         question = question[:max_chars].rsplit(" ", 1)[0] or question[:max_chars]
         shortened = max_chars
-    answer = compose_answer(question, engine.search(question, k=k, issue_date=issue_date))
+    answer = compose_answer(question, engine.search(question, k=k, issue_date=issue_date, mode=mode))
     return answer if shortened is None else replace(answer, shortened_to=shortened)

@@ -25,7 +25,7 @@ from digestbot.store import Archive, ChatState, SaveOutcome
 from digestbot.store.archive import stored_hit
 
 if TYPE_CHECKING:
-    from digestbot.evaluate import EvalReport
+    from digestbot.evaluation import EvalReport
 
 log = logging.getLogger(__name__)
 
@@ -196,11 +196,17 @@ class Digestbot:
         return self.engine.reindex()
 
     def evaluate(self, questions: Path) -> EvalReport:
-        """Retrieval quality on a questions file (see ``digestbot.evaluate``)."""
-        from digestbot.evaluate import evaluate
+        """Answer quality on a questions file, for each search mode (see ``digestbot.evaluation``)."""
+        from digestbot.evaluation import evaluate
 
         self.engine.ensure_index()
-        return evaluate(self.engine, questions)
+
+        def ask(question: str, mode: str) -> Answer:
+            return answer_question(
+                self.engine, question, k=self.default_k, max_chars=self.max_question_chars, mode=mode
+            )
+
+        return evaluate(ask, self.archive.issue_dates(), questions)
 
     def warm_up(self) -> None:
         """Load the search index and the embedding model now, so no user waits for them."""

@@ -49,12 +49,16 @@ def reindex(ctx: typer.Context) -> None:
 
 def evaluate_command(
     ctx: typer.Context,
-    questions: Annotated[Path, typer.Argument(help="JSON lines: {q, date, section, must_contain, kind}.")],
+    questions: Annotated[
+        list[Path], typer.Argument(help="JSON lines files: {q, kind, date, section, must_contain, ...}.")
+    ],
 ) -> None:
-    """Recall@1, recall@5 and MRR per question kind, for hybrid, dense-only and BM25-only ranking."""
-    from digestbot.evaluate import format_report
+    """Answer quality per question kind, for hybrid, dense-only and BM25-only ranking: recall@1/@5, MRR,
+    false "nothing found", "nothing found" when right, date scope, precision, lead, answer length."""
+    from digestbot.evaluation import format_report
 
-    typer.echo(format_report(runtime(ctx).core().evaluate(questions)))
+    core = runtime(ctx).core()
+    typer.echo("\n\n".join(format_report(core.evaluate(path)) for path in questions))
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 from digestbot.core import Digestbot
 from digestbot.delivery import Deliverer, Publisher
-from digestbot.embed import Embedder, SentenceTransformerEmbedder
+from digestbot.embed import Embedder, build_embedder
 from digestbot.poller import SourcePoller
 from digestbot.search import SearchEngine
 from digestbot.settings import Settings
@@ -33,7 +33,7 @@ def build_core(
     """
     db = Database(settings.resolved_database_url)
     archive, chat = Archive(db), ChatState(db)
-    model = embedder or SentenceTransformerEmbedder(settings.model_path, batch_size=settings.embed_batch_size)
+    model = embedder or build_embedder(settings)
     reader = reader or SourceReader()
     deliverer = Deliverer(archive, chat, Ledger(db), publishers(chat) if publishers else (), destinations)
     return Digestbot(

@@ -54,7 +54,10 @@ class Backend:
 @runtime_checkable
 class Embedder(Protocol):
     """Turns texts into unit vectors. ``name`` identifies the model and backend in the index manifest and
-    the vector store; ``backend`` is what the manifest records of how vectors are computed."""
+    the vector store; ``backend`` is what the manifest records of how vectors are computed.
+
+    Both may be computed on first access (the ONNX backend exports its model then), so check conformance
+    statically: on Python 3.11 ``isinstance(x, Embedder)`` reads every member."""
 
     dim: int
     max_tokens: int

@@ -1,8 +1,9 @@
 """The ONNX backend: the exported model run by onnxruntime, texts split by the model's own ``tokenizer.json``.
 
-No torch and no sentence-transformers at run time (a process answering questions stays near 250 MB instead
-of 600), so the rest of the pipeline is done here exactly as the model's ``modules.json`` says: Transformer
-(token embeddings, truncated at ``max_seq_length``), mean Pooling over the attention mask, Normalize.
+No torch and no sentence-transformers at run time (a new process answers its first question at ~250 MB
+peak instead of ~600 MB; bench/README.md), so the rest of the pipeline is done here exactly as the model's
+``modules.json`` says: Transformer (token embeddings, truncated at ``max_seq_length``), mean Pooling over
+the attention mask, Normalize.
 tests/test_onnx.py checks the result against sentence-transformers' own output.
 
 One onnxruntime thread per call: on 2 shared cores a second intra-op thread made single queries slower,

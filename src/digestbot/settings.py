@@ -48,7 +48,8 @@ class Settings(BaseSettings):
     model_path: Path | None = Field(
         default=None, description="A sentence-transformers model directory; default: the packaged MiniLM."
     )
-    # Batch 8 encodes as fast as 64 on CPU but peaks at ~560 MB instead of ~1 GB (measured; bench/README.md).
+    # Batch 8: torch encodes as fast as with 64 but peaks at ~560 MB instead of ~1 GB; ONNX ingests faster
+    # with 8 than with 32 (measured; bench/README.md).
     embed_batch_size: int = Field(default=8, ge=1, le=1024)
     embed_backend: Literal["torch", "onnx"] = Field(
         default="onnx",

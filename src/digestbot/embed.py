@@ -69,7 +69,7 @@ class Embedder(Protocol):
     def backend(self) -> Backend: ...
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Float32 ``(len(texts), dim)``, each row L2-normalised (an all-zero row for an empty text)."""
+        """Float32 ``(len(texts), dim)``, rows L2-normalised (the hashing fake: zero for an empty text)."""
         ...
 
 

@@ -17,13 +17,23 @@ SEEDS = REPO.parent / "shared" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One exported ONNX model for the whole session, as a deployment keeps one across restarts (each
+    export takes 10-20 s); the export itself is tested with folders of its own."""
+    return tmp_path_factory.mktemp("model-cache")
+
+
 @pytest.fixture(autouse=True)
-def hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+def hermetic(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory, model_cache: Path
+) -> Iterator[None]:
     """Clear digestbot's environment and run from an empty folder, so no config/digestbot.toml or .env
-    of the developer's leaks into a test."""
+    of the developer's leaks into a test; share the session's exported model."""
     for name in list(os.environ):
         if name.startswith("DIGESTBOT_"):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("DIGESTBOT_MODEL_CACHE_DIR", str(model_cache))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     yield

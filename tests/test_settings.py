@@ -74,3 +74,21 @@ def test_bad_values_name_the_field(tmp_path: Path) -> None:
     unknown.write_text("prot = 1\n")
     with pytest.raises(ValidationError, match="prot"):
         load_settings(unknown)
+
+
+def test_model_backend_defaults_and_choices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DIGESTBOT_MODEL_CACHE_DIR")  # the suite's shared export
+    settings = load_settings(data_dir=tmp_path)
+    assert (settings.embed_backend, settings.embed_quantization, settings.query_cache_size) == (
+        "onnx",
+        "int8",
+        1024,
+    )
+    assert settings.resolved_model_cache_dir == tmp_path / "index" / "models"
+    monkeypatch.setenv("DIGESTBOT_EMBED_BACKEND", "torch")
+    monkeypatch.setenv("DIGESTBOT_MODEL_CACHE_DIR", str(tmp_path / "models"))
+    settings = load_settings(data_dir=tmp_path)
+    assert (settings.embed_backend, settings.resolved_model_cache_dir) == ("torch", tmp_path / "models")
+    monkeypatch.setenv("DIGESTBOT_EMBED_BACKEND", "tensorflow")
+    with pytest.raises(ValidationError, match="embed_backend"):
+        load_settings()

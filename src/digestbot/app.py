@@ -9,7 +9,7 @@ from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
 from digestbot.delivery import Deliverer, Publisher
 from digestbot.domain import Destination
-from digestbot.embed import Embedder, SentenceTransformerEmbedder
+from digestbot.embed import Embedder, build_embedder
 from digestbot.links import LinkPolicy
 from digestbot.poller import SourcePoller
 from digestbot.search import SearchEngine
@@ -37,7 +37,7 @@ def build_core(
     """
     db = Database(settings.resolved_database_url)
     archive, chat = Archive(db), ChatState(db)
-    model = embedder or SentenceTransformerEmbedder(settings.model_path, batch_size=settings.embed_batch_size)
+    model = embedder or build_embedder(settings)
     reader = reader or SourceReader(
         links=LinkPolicy(allow_private=settings.allow_private_feed_links),
         max_feed_entries=settings.max_feed_entries,

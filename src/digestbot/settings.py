@@ -7,7 +7,7 @@ Secrets are ``SecretStr`` so they never appear in a repr or a log line.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
@@ -48,8 +48,23 @@ class Settings(BaseSettings):
     model_path: Path | None = Field(
         default=None, description="A sentence-transformers model directory; default: the packaged MiniLM."
     )
-    # Batch 8 encodes as fast as 64 on CPU but peaks at ~560 MB instead of ~1 GB (measured; bench/README.md).
+    # Batch 8: torch encodes as fast as with 64 but peaks at ~560 MB instead of ~1 GB; ONNX ingests faster
+    # with 8 than with 32 (measured; bench/README.md).
     embed_batch_size: int = Field(default=8, ge=1, le=1024)
+    embed_backend: Literal["torch", "onnx"] = Field(
+        default="onnx",
+        description="onnx: the model exported once to ONNX and run by onnxruntime (no torch at run time); "
+        "torch: sentence-transformers as it is. Figures in bench/README.md.",
+    )
+    embed_quantization: Literal["int8", "fp32"] = Field(
+        default="int8", description="The ONNX export's weights (the torch backend always runs fp32)."
+    )
+    model_cache_dir: Path | None = Field(
+        default=None, description="Where the ONNX export is kept; default: INDEX_DIR/models."
+    )
+    query_cache_size: int = Field(
+        default=1024, ge=0, le=1_000_000, description="Query vectors kept (LRU); 0 turns the cache off."
+    )
 
     # Answers
     max_question_chars: int = Field(default=500, ge=20, le=10_000)
@@ -156,6 +171,13 @@ class Settings(BaseSettings):
         if self.data_dir is not None:
             return self.data_dir / "index"
         return Path("index")
+
+    @property
+    def resolved_model_cache_dir(self) -> Path:
+        """Where exported models live: explicit, else ``models/`` inside the index directory."""
+        return (
+            self.model_cache_dir if self.model_cache_dir is not None else self.resolved_index_dir / "models"
+        )
 
     @property
     def chat_configured(self) -> bool:

@@ -11,7 +11,7 @@ class Rows:
     def __init__(self) -> None:
         self.rows: list[tuple[str, str, str]] = []
 
-    def add(self, name: str, value: str, target: str = "") -> None:
+    def add(self, name: str, value: str, target: str = "", column: str = "") -> None:
         self.rows.append((name, value, target))
 
 

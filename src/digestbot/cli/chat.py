@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from digestbot.cli.base import parse_date, runtime
-
-if TYPE_CHECKING:
-    from digestbot.benchmark.runner import Report
 
 
 def serve(
@@ -75,16 +73,16 @@ def post(
 def bench(
     ctx: typer.Context,
     quick: Annotated[bool, typer.Option("--quick", help="A smaller archive and load (a smoke run).")] = False,
+    seeds: Annotated[
+        Path | None,
+        typer.Option("--seeds", help="The seed issues' folder: adds eval quality and backend agreement."),
+    ] = None,
 ) -> None:
-    """Performance report: latency against its floor, start-up, ingest, reindex, memory, and Slack load
-    (see bench/README.md)."""
+    """Performance report, torch and ONNX side by side: latency against the torch floor, start-up, ingest,
+    reindex, memory, Slack load (see bench/README.md)."""
     from digestbot.benchmark import run_benchmarks
-    from digestbot.benchmark.slack_load import run
 
-    def slack(report: Report) -> None:
-        run(report, requests=20 if quick else 200)
-
-    run_benchmarks(runtime(ctx).settings, quick=quick, extra=[slack])
+    run_benchmarks(runtime(ctx).settings, quick=quick, seeds=seeds)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,5 +1,6 @@
 """The FAISS passage index on disk: ``chunks.faiss``, ``chunks.npz`` (passage -> item id, text hash) and
-``manifest.json`` (model, dimension, count, archive fingerprint, format version).
+``manifest.json`` (model, backend, quantization, model file hash, dimension, count, archive fingerprint,
+format version).
 
 Writes are atomic: each file goes to a temporary name and is ``os.replace``-d into place, the manifest last,
 and the manifest names a build id that ``chunks.npz`` repeats, so a half-replaced set is detected on load.
@@ -14,10 +15,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import faiss
 import numpy as np
 
+from digestbot.embed import Backend
 from digestbot.errors import DigestbotError
+
+# faiss is imported where it is used: `digestbot issues` and `show` never need it (it takes ~0.3 s).
 
 FORMAT_VERSION = 1
 INDEX_FILE = "chunks.faiss"
@@ -40,6 +43,14 @@ class Manifest:
     items: int
     fingerprint: str
     build: str
+    # Manifests written before the ONNX backend existed describe torch indexes.
+    backend: str = "torch"
+    quantization: str = "fp32"
+    model_file: str = ""  # SHA-256 of the exported model file, "" for the torch backend
+
+    def built_with(self) -> Backend:
+        """The backend the index's vectors came from."""
+        return Backend(self.backend, self.quantization, self.model_file)
 
 
 class VectorIndex:
@@ -57,6 +68,8 @@ class VectorIndex:
     @classmethod
     def from_vectors(cls, vectors: np.ndarray, item_ids: np.ndarray, hashes: list[str]) -> VectorIndex:
         """An exact inner-product index over normalised rows (fine up to ~100k passages)."""
+        import faiss
+
         index = faiss.IndexFlatIP(int(vectors.shape[1]))
         if len(vectors):
             index.add(np.ascontiguousarray(vectors, dtype=np.float32))
@@ -70,6 +83,8 @@ class VectorIndex:
     @property
     def vectors(self) -> np.ndarray:
         """A read-only view of the stored vectors (no copy)."""
+        import faiss
+
         if self.index.ntotal == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
         flat = faiss.rev_swig_ptr(self.index.get_xb(), self.index.ntotal * self.dim)
@@ -82,13 +97,20 @@ class VectorIndex:
         return {digest: position for position, digest in enumerate(self.hashes)}
 
 
-def new_manifest(model: str, dim: int, vectors: VectorIndex, items: int, fingerprint: str) -> Manifest:
+def new_manifest(
+    model: str, dim: int, vectors: VectorIndex, items: int, fingerprint: str, backend: Backend
+) -> Manifest:
     """A manifest for a freshly built index, with a new build id."""
-    return Manifest(FORMAT_VERSION, model, dim, len(vectors.hashes), items, fingerprint, uuid.uuid4().hex)
+    return Manifest(
+        FORMAT_VERSION, model, dim, len(vectors.hashes), items, fingerprint, uuid.uuid4().hex,
+        backend.name, backend.quantization, backend.file_hash,
+    )  # fmt: skip
 
 
 def save_index(directory: Path, vectors: VectorIndex, manifest: Manifest) -> None:
     """Write the three files atomically; the manifest goes last, so it never describes missing data."""
+    import faiss
+
     directory.mkdir(parents=True, exist_ok=True)
     suffix = f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     index_tmp = directory / (INDEX_FILE + suffix)
@@ -123,10 +145,14 @@ def read_manifest(directory: Path) -> Manifest:
         raise IndexInvalid(f"corrupt manifest ({exc.__class__.__name__})") from None
 
 
-def check_manifest(manifest: Manifest, *, model: str, dim: int, fingerprint: str) -> None:
+def check_manifest(manifest: Manifest, *, model: str, dim: int, fingerprint: str, backend: Backend) -> None:
     """IndexInvalid naming the first difference between the manifest and what is running."""
     if manifest.format != FORMAT_VERSION:
         raise IndexInvalid(f"format {manifest.format}, expected {FORMAT_VERSION}")
+    if manifest.built_with() != backend:
+        raise IndexInvalid(
+            f"built with backend {manifest.built_with().describe()}, running {backend.describe()}"
+        )
     if manifest.model != model or manifest.dim != dim:
         raise IndexInvalid(f"built for model {manifest.model} ({manifest.dim}-d), running {model} ({dim}-d)")
     if manifest.fingerprint != fingerprint:
@@ -135,6 +161,8 @@ def check_manifest(manifest: Manifest, *, model: str, dim: int, fingerprint: str
 
 def load_index(directory: Path, manifest: Manifest) -> VectorIndex:
     """The index files the manifest describes, or IndexInvalid if they are unreadable or inconsistent."""
+    import faiss
+
     try:
         index = faiss.read_index(str(directory / INDEX_FILE))
         with np.load(directory / IDS_FILE, allow_pickle=False) as data:

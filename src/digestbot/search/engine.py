@@ -6,13 +6,13 @@ Per query: parse dates (a filter) -> encode the rest -> FAISS over the filter's 
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 from digestbot.domain import Hit, Issue
@@ -75,10 +75,6 @@ class SearchEngine:
         self._snapshot: Snapshot | None = None
         self._version: int | None = None  # the archive version the snapshot was built from
         self._lock = threading.Lock()
-        # One query at a time is faster on one OpenMP thread: measured 0.6 ms against 16 ms on 2 cores
-        # for 17k passages, where faiss's threads spin against numpy's. faiss has its own libgomp, so
-        # torch's threads are unaffected.
-        faiss.omp_set_num_threads(1)
 
     @property
     def loaded(self) -> bool:
@@ -87,6 +83,7 @@ class SearchEngine:
 
     def ensure_index(self) -> str:
         """Load the index, or rebuild it if missing, stale, corrupt or built for another model."""
+        _faiss_single_threaded()
         with self._lock:
             self._version = self.archive.version()
             self._snapshot, status = open_snapshot(self.archive, self.embedder, self.index_dir)
@@ -94,6 +91,7 @@ class SearchEngine:
 
     def reindex(self) -> str:
         """Rebuild ``index/`` from stored vectors (embedding only passages that have none)."""
+        _faiss_single_threaded()
         with self._lock:
             self._version = self.archive.version()
             self._snapshot, status = rebuild_snapshot(
@@ -103,6 +101,7 @@ class SearchEngine:
 
     def refresh(self) -> None:
         """After an ingest: embed only new passages and swap in an up-to-date index."""
+        _faiss_single_threaded()
         with self._lock:
             # Read first: a change made while this runs leaves the version behind, so ``sync`` comes back.
             self._version = self.archive.version()
@@ -140,6 +139,7 @@ class SearchEngine:
         """The current snapshot, loading the index on first use."""
         snap = self._snapshot
         if snap is None:
+            _faiss_single_threaded()
             with self._lock:
                 if self._snapshot is None:
                     self._version = self.archive.version()
@@ -225,6 +225,19 @@ class SearchEngine:
         hits = [_hit(snap, row, 0.0) for row in rows]
         ids = frozenset(hit.item_id for hit in hits)
         return SearchResult(hits, bool(hits), text, ids, scope)
+
+
+@functools.cache
+def _faiss_single_threaded() -> None:
+    """Imported on first use, not with the engine: `digestbot issues` and `show` never search.
+
+    One query at a time is faster on one OpenMP thread: measured 0.6 ms against 16 ms on 2 cores for 17k
+    passages, where faiss's threads spin against numpy's. faiss has its own libgomp, so torch's threads
+    are unaffected.
+    """
+    import faiss
+
+    faiss.omp_set_num_threads(1)
 
 
 def _passages(snap: Snapshot, rows: list[int], query: np.ndarray, tokens: list[str]) -> dict[int, str]:

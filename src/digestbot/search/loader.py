@@ -92,7 +92,9 @@ def _current_items(archive: Archive, previous: Snapshot) -> list[StoredItem]:
 
 def _load_checked(index_dir: Path, embedder: Embedder, fingerprint: str, chunks: list[Chunk]) -> VectorIndex:
     manifest = read_manifest(index_dir)
-    check_manifest(manifest, model=embedder.name, dim=embedder.dim, fingerprint=fingerprint)
+    check_manifest(
+        manifest, model=embedder.name, dim=embedder.dim, fingerprint=fingerprint, backend=embedder.backend
+    )
     vectors = load_index(index_dir, manifest)
     if vectors.hashes != [chunk.text_hash for chunk in chunks]:
         raise IndexInvalid("passages differ from the archive's (new passage split or edited items)")
@@ -101,7 +103,12 @@ def _load_checked(index_dir: Path, embedder: Embedder, fingerprint: str, chunks:
 
 def _save(index_dir: Path, snapshot: Snapshot, embedder: Embedder) -> None:
     manifest = new_manifest(
-        embedder.name, embedder.dim, snapshot.vectors, len(snapshot.items), snapshot.fingerprint
+        embedder.name,
+        embedder.dim,
+        snapshot.vectors,
+        len(snapshot.items),
+        snapshot.fingerprint,
+        embedder.backend,
     )
     try:
         save_index(index_dir, snapshot.vectors, manifest)

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import faiss
 import numpy as np
 
 from digestbot.search.snapshot import Snapshot
@@ -37,6 +36,8 @@ class Ranked:
 
 def dense_scores(snap: Snapshot, query: np.ndarray, lo: int, hi: int, depth: int) -> dict[int, float]:
     """Best passage cosine per item among the top ``depth`` passages of rows ``[lo, hi)``, best first."""
+    import faiss  # here, not at the top: commands that never search do not load it
+
     first, last = int(snap.chunk_start[lo]), int(snap.chunk_start[hi])
     if last <= first:
         return {}

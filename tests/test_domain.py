@@ -14,10 +14,10 @@ from digestbot.render.words import citation, short_title
     [
         ("Interfor International‘s Weekly Security Digest", "Weekly Security Digest"),
         ("Interfor International’s Weekly Security Digest", "Weekly Security Digest"),
-        (
-            "Northwind's Weekly Digest | Global Security and Policy Insights",
-            "Weekly Digest | Global Security and Policy Insights",
-        ),
+        ("Northwind's Weekly Digest | Global Security and Policy Insights", "Weekly Digest"),
+        ("Harbourline – Weekly Digest", "Weekly Digest"),
+        ("Weekly Digest | Security and Policy Insights", "Weekly Digest"),
+        ("Harbourline Risk Insights", "Harbourline Risk Insights"),
         ("Weekly Security Digest", "Weekly Security Digest"),
         (
             "The world's week in risk, as seen by a very long-named consultancy",

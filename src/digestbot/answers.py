@@ -16,15 +16,15 @@ from digestbot.index.chunks import split_sentences
 from digestbot.search import SearchEngine, SearchResult
 from digestbot.search.text import best_sentence, content_tokens
 
-LINE_CHARS = 160
-LEAD_CHARS = 320
+LINE_CHARS = 110
+LEAD_CHARS = 240
 
 
 def item_line(hit: Hit, limit: int = LINE_CHARS) -> str:
     """The item's first sentence, or two when the first is short, cut to ``limit`` characters."""
     sentences = split_sentences(hit.text) or [hit.text.strip()]
     text = sentences[0]
-    if len(text) < 80 and len(sentences) > 1:
+    if len(text) < 60 and len(sentences) > 1:
         text = f"{text} {sentences[1]}"
     return clip(text, limit)
 
@@ -54,9 +54,13 @@ def compose_answer(question: str, result: SearchResult) -> Answer:
     )
     if not used:
         return base
-    lead = lead_for(result.query or question, used[0], result.passages.get(used[0].item_id))
+    related = tuple(hit for hit in result.hits if hit.item_id in result.related_ids)
+    if result.newest_first:  # the latest on a topic: the newest item, as it opens
+        lead = Lead(text=item_line(used[0], LEAD_CHARS), hit=used[0])
+    else:
+        lead = lead_for(result.query or question, used[0], result.passages.get(used[0].item_id))
     items = tuple(AnswerItem(hit, item_line(hit)) for hit in used)
-    return replace(base, lead=lead, items=items)
+    return replace(base, lead=lead, items=items, related=related, newest_first=result.newest_first)
 
 
 def ask(

@@ -26,17 +26,24 @@ def long_date(day: dt.date) -> str:
 
 
 def short_title(title: str) -> str:
-    """The digest's name without a publisher's possessive byline.
+    """The digest's name without a publisher's byline or a strapline.
 
-    "Acme Corp’s Weekly Security Digest" -> "Weekly Security Digest". The byline is up to four capitalised
-    words before a possessive; any other title is kept whole.
+    "Acme Corp’s Weekly Security Digest" -> "Weekly Security Digest"; "Acme – Weekly Digest" -> "Weekly
+    Digest"; "Acme’s Weekly Digest | Global Security and Policy Insights" -> "Weekly Digest". A byline is
+    up to four capitalised words before a possessive or a dash; a title without "Digest" is kept whole.
     """
-    for mark in _POSSESSIVES:
-        head, sep, tail = title.partition(mark)
-        words = head.split()
-        if sep and tail.strip() and 0 < len(words) <= 4 and all(word[:1].isupper() for word in words):
-            return tail.strip()
-    return title.strip()
+    name = title.strip()
+    if "digest" not in name.lower():
+        return name
+    head, sep, _strapline = name.partition(" | ")
+    if sep and "digest" in head.lower():
+        name = head.strip()
+    for mark in (*_POSSESSIVES, " – ", " - ", " — "):
+        byline, sep, rest = name.partition(mark)
+        words = byline.split()
+        if sep and "digest" in rest.lower() and 0 < len(words) <= 4 and all(w[:1].isupper() for w in words):
+            return rest.strip()
+    return name
 
 
 def citation(title: str, day: dt.date, section: str) -> str:

@@ -23,12 +23,15 @@ from digestbot.search.dates import DateScope, PeriodKind, nearest_issue, parse_q
 from digestbot.search.loader import open_snapshot, rebuild_snapshot
 from digestbot.search.ranking import (
     boosted_rows,
+    coverage,
     dense_scores,
     fuse,
     lexical_scores,
+    lexical_weight,
     rare_rows,
 )
 from digestbot.search.relevance import RelevancePolicy
+from digestbot.search.select import Query, select
 from digestbot.search.snapshot import Snapshot
 from digestbot.search.text import best_sentence, content_tokens
 from digestbot.store import Archive
@@ -60,6 +63,9 @@ class SearchResult:
     widened_from: date | None = None
     # When ``scope`` holds no issue: the date of the issue nearest to it (None when it holds one).
     nearest: date | None = None
+    # relevant items not about every entity the question names: offered apart from the answer
+    related_ids: frozenset[int] = frozenset()
+    newest_first: bool = False  # a bare topic: the used items are the newest relevant ones, newest first
 
 
 class SearchEngine:
@@ -187,13 +193,23 @@ class SearchEngine:
         lexical = lexical_scores(snap, tokens, lo, hi, depth) if mode != "dense" else {}
         rankings = {"hybrid": [dense, lexical], "dense": [dense], "bm25": [lexical]}[mode]
         boosted = boosted_rows(snap, tokens, list({**dense, **lexical})) if mode == "hybrid" else set()
-        ranked = fuse(rankings, boosted, len(snap.items))
-        rows, scores = ranked.rows[:k], ranked.scores[:k]
-        relevant = self._relevant(snap, rows, qvec, rare_rows(snap, tokens, rows) | boosted, lexical)
-        hits = [_hit(snap, row, score) for row, score in zip(rows, scores, strict=True)]
-        ids = frozenset(snap.items[row].id for row in relevant)
-        passages = _passages(snap, relevant, qvec, tokens) if qvec is not None else {}
-        return SearchResult(hits, bool(ids), text, ids, scope, passages)
+        covered = coverage(snap, tokens, list({**dense, **lexical})) if mode == "hybrid" else {}
+        weight = lexical_weight(snap, tokens) if mode == "hybrid" else 1.0
+        ranked = fuse(rankings, boosted, len(snap.items), covered, weight)
+        entities = snap.names.entities(tokens, snap.lexical.vocabulary)
+        query = Query(text, tokens, entities, scope, qvec)
+        evidence = rare_rows(snap, tokens, ranked.rows[:depth]) | boosted
+        chosen = select(snap, ranked.rows, query, k, self.policy, set(lexical) if qvec is None else evidence)
+        score = dict(zip(ranked.rows, ranked.scores, strict=True))
+        rows = chosen.rows or ranked.rows[:k]
+        hits = [_hit(snap, row, score[row]) for row in rows]
+        used = frozenset(snap.items[row].id for row in chosen.used)
+        related = frozenset(snap.items[row].id for row in chosen.related)
+        passages = _passages(snap, chosen.used, qvec, tokens) if qvec is not None else {}
+        return SearchResult(
+            hits, bool(used), text, used, scope, passages,
+            related_ids=related, newest_first=chosen.newest_first,
+        )  # fmt: skip
 
     def _query_vector(self, text: str, mode: str, vectors: dict[str, np.ndarray]) -> np.ndarray | None:
         if mode == "bm25":
@@ -201,20 +217,6 @@ class SearchEngine:
         if text not in vectors:
             vectors[text] = self.embedder.encode([text])[0]
         return vectors[text]
-
-    def _relevant(
-        self,
-        snap: Snapshot,
-        rows: list[int],
-        qvec: np.ndarray | None,
-        named: set[int],
-        lexical: dict[int, float],
-    ) -> list[int]:
-        """Rows about the question (the policy's call), not merely the nearest items of the archive;
-        ``named`` are rows with strong lexical evidence or in a section the question names."""
-        if qvec is None:
-            return [row for row in rows if row in lexical]
-        return self.policy.relevant(rows, snap.item_similarity(rows, qvec).tolist(), named)
 
     def _browse(self, snap: Snapshot, text: str, k: int, scope: DateScope | None) -> SearchResult:
         """A question naming only a period ("what was in last week's issue?"): its items, newest first."""

@@ -26,6 +26,7 @@ class LexicalIndex:
             self._bm25.index(list(corpus), show_progress=False)
         self._indptr: np.ndarray = self._bm25.scores["indptr"] if self._ready else np.zeros(1, np.int64)
         self._indices: np.ndarray = self._bm25.scores["indices"] if self._ready else np.zeros(0, np.int64)
+        self._vocabulary: frozenset[str] | None = None
 
     @classmethod
     def from_texts(cls, documents: Sequence[str]) -> LexicalIndex:
@@ -37,6 +38,13 @@ class LexicalIndex:
             return None
         found = self._bm25.vocab_dict.get(token)
         return None if found is None else int(found)
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every token some item contains."""
+        if self._vocabulary is None:
+            self._vocabulary = frozenset(self._bm25.vocab_dict) if self._ready else frozenset()
+        return self._vocabulary
 
     def known(self, tokens: Sequence[str]) -> list[str]:
         """The tokens that occur somewhere in the archive, each once, in order."""

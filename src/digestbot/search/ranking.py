@@ -24,6 +24,9 @@ TIE_BREAK = 1e-7  # times the row's position in date order: newer wins exact tie
 RARE_FRACTION = 0.02  # a token in at most 2% of items (and at least in 1) is "rare"
 RARE_MIN_DF = 3
 MIN_COVERAGE = 0.6
+COVERAGE_WEIGHT = 0.008
+LEXICAL_WEIGHT = 0.75
+WEAK_LEXICAL_WEIGHT = 0.3  # an item with every question word gains about four ranks near the top of a list
 
 
 @dataclass(frozen=True)
@@ -67,14 +70,24 @@ def lexical_scores(snap: Snapshot, tokens: Sequence[str], lo: int, hi: int, dept
     return {int(lo + i): float(scores[i]) for i in order}
 
 
-def fuse(rankings: Sequence[dict[int, float]], boosted: set[int], size: int) -> Ranked:
-    """Reciprocal-rank fusion of best-first rankings, plus section boost and a recency tie-break."""
+def fuse(
+    rankings: Sequence[dict[int, float]],
+    boosted: set[int],
+    size: int,
+    coverage: dict[int, float] | None = None,
+    lexical_weight: float = 1.0,
+) -> Ranked:
+    """Reciprocal-rank fusion of best-first rankings, plus section boost, the share of the question's words
+    an item has (``coverage``), and a recency tie-break."""
     fused: dict[int, float] = {}
-    for ranking in rankings:
+    for number, ranking in enumerate(rankings):
+        weight = lexical_weight if number == 1 else 1.0
         for rank, row in enumerate(ranking, start=1):
-            fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
+            fused[row] = fused.get(row, 0.0) + weight / (RRF_K + rank)
+    covered = coverage or {}
     for row in fused:
         fused[row] += (SECTION_BOOST if row in boosted else 0.0) + TIE_BREAK * row / max(size, 1)
+        fused[row] += COVERAGE_WEIGHT * covered.get(row, 0.0)
     rows = sorted(fused, key=lambda row: -fused[row])
     return Ranked(rows, [fused[row] for row in rows])
 
@@ -87,11 +100,22 @@ def boosted_rows(snap: Snapshot, tokens: Sequence[str], candidates: Sequence[int
     return {row for row in candidates if snap.items[row].section in sections} if sections else set()
 
 
-def rare_rows(snap: Snapshot, tokens: Sequence[str], candidates: Sequence[int]) -> set[int]:
-    """Candidates with strong lexical evidence: a rare question word (a name, a tool, a breach) and at
-    least ``MIN_COVERAGE`` of the question's distinct words."""
+def rare_tokens(snap: Snapshot, tokens: Sequence[str]) -> set[str]:
+    """The question's rare words (a name, a tool, a breach): in at most ``RARE_FRACTION`` of the items."""
     limit = max(RARE_MIN_DF, int(RARE_FRACTION * len(snap.items)))
-    rare = {t for t in snap.lexical.known(tokens) if len(t) > 3 and snap.lexical.doc_freq(t) <= limit}
+    return {t for t in snap.lexical.known(tokens) if len(t) > 3 and snap.lexical.doc_freq(t) <= limit}
+
+
+def lexical_weight(snap: Snapshot, tokens: Sequence[str]) -> float:
+    """How much BM25 counts in the fusion: fully with a rare question word to match, little without one
+    (a paraphrase shares only common words with its item, and BM25 then ranks noise)."""
+    return LEXICAL_WEIGHT if rare_tokens(snap, tokens) else WEAK_LEXICAL_WEIGHT
+
+
+def rare_rows(snap: Snapshot, tokens: Sequence[str], candidates: Sequence[int]) -> set[int]:
+    """Candidates with strong lexical evidence: a rare question word and at least ``MIN_COVERAGE`` of the
+    question's distinct words."""
+    rare = rare_tokens(snap, tokens)
     wanted = set(tokens)
     if not rare or not wanted:
         return set()
@@ -101,3 +125,11 @@ def rare_rows(snap: Snapshot, tokens: Sequence[str], candidates: Sequence[int]) 
         if present & rare and len(present) >= MIN_COVERAGE * len(wanted):
             strong.add(row)
     return strong
+
+
+def coverage(snap: Snapshot, tokens: Sequence[str], candidates: Sequence[int]) -> dict[int, float]:
+    """The share of the question's distinct words each candidate item contains."""
+    wanted = set(tokens)
+    if not wanted:
+        return {}
+    return {row: len(wanted & set(snap.item_tokens(row))) / len(wanted) for row in candidates}

@@ -17,6 +17,7 @@ from digestbot.errors import DigestbotError
 from digestbot.index import VectorIndex
 from digestbot.index.builder import ChunkCache, chunk_key
 from digestbot.search.dates import DateScope
+from digestbot.search.entities import NameIndex
 from digestbot.search.lexical import LexicalIndex
 from digestbot.search.text import content_tokens, tokenize
 from digestbot.store import StoredItem
@@ -41,6 +42,7 @@ class Snapshot:
     issue_dates: list[date]
     tokens: dict[str, list[str]]  # item content hash and section -> BM25 tokens, reused by the next refresh
     chunk_cache: ChunkCache  # item key -> passages, reused by the next refresh
+    names: NameIndex  # the archive's names, for the entities a question names
 
     @property
     def newest(self) -> date | None:
@@ -114,6 +116,7 @@ def build_snapshot(
         issue_dates=sorted({item.date for item in items}),
         tokens=tokens,
         chunk_cache=chunk_cache,
+        names=NameIndex.build(text for item in items for text in (item.text, *item.analysis)),
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 
+from digestbot.domain import PeriodKind
 from digestbot.search.dates import absolute, periods, relative
 from digestbot.search.dates.compose import join_ranges, with_modifiers
 from digestbot.search.dates.lexicon import ABSORB_AFTER, ABSORB_BEFORE
@@ -25,7 +27,7 @@ def parse_query(
     context = Context.of(newest or today or date.today(), issue_dates)
     candidates = with_modifiers(_atoms(question, context), question, context)
     chosen = join_ranges(_most_specific(candidates), question, context)
-    usable = [found for found in chosen if found.scope is not None and _is_date(found, question)]
+    usable = [found for found in chosen if found.scope is not None and _is_date(found, question, context)]
     if not usable:
         return ParsedQuery(_tidy(question), None)
     found = usable[0]  # several separate periods: the first one named counts
@@ -53,9 +55,24 @@ def _most_specific(candidates: Iterable[Found]) -> list[Found]:
     return sorted(kept, key=lambda found: found.start)
 
 
-def _is_date(found: Found, question: str) -> bool:
-    """A guarded word ("may", "march", a bare year) is a date only after a preposition ("in May")."""
-    return found.guard is None or found.guard.search(question, 0, found.start) is not None
+# A number after these words is a count, not a year.
+QUANTITY = re.compile(
+    r"\b(?:over|about|around|nearly|almost|some|than|approximately|roughly|least|to|of|by|\d[\d,.]*)\s+\Z",
+    re.IGNORECASE,
+)
+
+
+def _is_date(found: Found, question: str, context: Context) -> bool:
+    """A guarded word ("may", "march", a bare year) is a date only after a preposition ("in May"); a bare
+    year the archive has issues in is one too ("first round 2022 results"), unless a quantity word puts
+    it before a noun ("over 2024 homes")."""
+    if found.guard is None or found.guard.search(question, 0, found.start) is not None:
+        return True
+    scope = found.scope
+    if scope is None or scope.kind is not PeriodKind.YEAR or scope.start is None or not context.issues:
+        return False
+    covered = context.issues[0].year <= scope.start.year <= context.issues[-1].year
+    return covered and QUANTITY.search(question, 0, found.start) is None
 
 
 def _absorbed(question: str, found: Found) -> tuple[int, int]:

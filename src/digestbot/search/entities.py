@@ -1,0 +1,161 @@
+"""Entities a question names (a country, a person, a group, a product): an answer uses only items about
+them.
+
+Users type in lower case, so names are recognised from the archive itself: a word is a *name* when the
+items write it capitalised wherever it is not the first word of a sentence ("Pezeshkian", "BlackQuill",
+"Lithuania"); two adjacent capitalised words the items write together form a *phrase* ("Sarvenne Water",
+"Tomas Ferrand"). Country names come from ISO 3166 (pycountry), so a country the archive never mentions
+is still known to be a name: asking about it honestly finds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from digestbot.search.text import STOPWORDS, tokenize
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;•→\"“(\n]\s*)$")
+MIN_NAME_MENTIONS = 1
+MAX_LOWER_SHARE = 0.1  # a name may be written in lower case this often ("the blackquill gang")
+MIN_PREFIX = 4  # "iran" stands for "iranian"; shorter names only for themselves
+_CALENDAR = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A name the question uses: its tokens in order, and whether the archive knows it at all."""
+
+    tokens: tuple[str, ...]
+    known: bool = True
+
+    def named_in(self, item_tokens: Sequence[str], names: frozenset[str]) -> bool:
+        """Whether an item's tokens name this entity: the phrase itself, or for a name made only of names
+        (a person) its last one ("Ferrand" for "Tomas Ferrand"); a derived name counts ("Iranian")."""
+        if len(self.tokens) == 1:
+            return any(_stands_for(self.tokens[0], token, names) for token in item_tokens)
+        width = len(self.tokens)
+        if any(tuple(item_tokens[i : i + width]) == self.tokens for i in range(len(item_tokens) - width + 1)):
+            return True
+        last = self.tokens[-1]
+        return all(token in names for token in self.tokens) and any(
+            _stands_for(last, token, names) for token in item_tokens
+        )
+
+
+def _stands_for(name: str, token: str, names: frozenset[str]) -> bool:
+    if token == name:
+        return True
+    if len(name) < MIN_PREFIX or len(token) <= len(name) or token not in names:
+        return False
+    stem = name[:-1] if name[-1] in "aeiouy" and len(name) > MIN_PREFIX else name
+    return token.startswith(stem)
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """The names and name phrases of an archive, read from its items' text."""
+
+    names: frozenset[str]
+    phrases: frozenset[tuple[str, str]]
+
+    @classmethod
+    def build(cls, texts: Iterable[str]) -> NameIndex:
+        """Count how each word is written mid-sentence across the texts."""
+        capital: Counter[str] = Counter()
+        lower: Counter[str] = Counter()
+        pairs: set[tuple[str, str]] = set()
+        for text in texts:
+            previous: tuple[str, int] | None = None  # (token, end) of the last capitalised word
+            for match in _WORD.finditer(text):
+                word = match.group()
+                key = _token(word)
+                if key is None:
+                    previous = None
+                    continue
+                if word[0].islower():
+                    lower[key] += 1
+                    previous = None
+                    continue
+                if previous is not None and text[previous[1] : match.start()] == " ":
+                    pairs.add((previous[0], key))
+                if not _SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]):
+                    capital[key] += 1
+                previous = (key, match.end())
+        names = frozenset(
+            key
+            for key, count in capital.items()
+            if count >= MIN_NAME_MENTIONS and lower[key] <= MAX_LOWER_SHARE * (count + lower[key])
+        )
+        return cls(names - _CALENDAR, frozenset(pairs))
+
+    def entities(self, tokens: Sequence[str], known: frozenset[str] | set[str]) -> list[Entity]:
+        """The entities among a question's content tokens, longest match first: a country (known or not),
+        a phrase the archive writes, or a single name. ``known``: the archive's vocabulary."""
+        found: list[Entity] = []
+        position = 0
+        while position < len(tokens):
+            entity = self._at(tokens, position, known)
+            if entity is None:
+                position += 1
+                continue
+            found.append(entity)
+            position += len(entity.tokens)
+        return found
+
+    def _at(self, tokens: Sequence[str], position: int, known: frozenset[str] | set[str]) -> Entity | None:
+        for country in countries():
+            if tuple(tokens[position : position + len(country)]) == country:
+                return Entity(country, known=all(token in known for token in country))
+        if position + 1 < len(tokens) and (tokens[position], tokens[position + 1]) in self.phrases:
+            return Entity((tokens[position], tokens[position + 1]))
+        if tokens[position] in self.names:
+            return Entity((tokens[position],))
+        return None
+
+
+@lru_cache(maxsize=262_144)
+def _token(word: str) -> str | None:
+    tokens = tokenize(word)
+    return tokens[0] if len(tokens) == 1 and tokens[0] not in STOPWORDS else None
+
+
+@lru_cache(maxsize=1)
+def countries() -> tuple[tuple[str, ...], ...]:
+    """Every country's name and common name as search tokens, longest first ("south korea" before
+    "korea")."""
+    import pycountry  # loaded when the first snapshot is searched, not at import time
+
+    names: set[tuple[str, ...]] = set()
+    for country in pycountry.countries:
+        for name in (country.name.split(",")[0], getattr(country, "common_name", "")):
+            tokens = tuple(tokenize(name))
+            if tokens:
+                names.add(tokens)
+    return tuple(sorted(names, key=lambda name: (-len(name), name)))

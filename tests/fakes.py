@@ -19,10 +19,11 @@ from digestbot.embed import HashingEmbedder
 from digestbot.search.relevance import RelevancePolicy
 from digestbot.settings import Settings
 
-FAKE_POLICY = RelevancePolicy(threshold=0.2, floor=0.0)
+FAKE_POLICY = RelevancePolicy(threshold=0.2, floor=0.0, named_floor=0.0)
 FAKE_RELEVANCE: dict[str, Any] = {
     "relevance_threshold": FAKE_POLICY.threshold,
     "relevance_floor": FAKE_POLICY.floor,
+    "relevance_named_floor": FAKE_POLICY.named_floor,
 }
 
 

@@ -1,7 +1,10 @@
-"""The answer-quality gate: tests/eval/questions.jsonl over the seeds and the bundled samples, real model.
+"""The answer-quality gates, with the real model.
 
-Hybrid ranking must find the expected item in its top five for at least 95% of the questions, and put it
-first more often than either dense-only or BM25-only ranking.
+1. The held-out half of the Harbourline eval (tests/eval/heldout.jsonl over tests/eval/archive/issues): the
+   half nobody tuned on. The bar is a few points under what it measured when the answer code was last
+   tuned (see tests/eval/README.md), so a change that costs recall, precision or honesty fails here.
+2. tests/eval/questions.jsonl over the two real seed issues and the bundled samples.
+3. The precision cases the first round got wrong on the seeds.
 """
 
 from __future__ import annotations
@@ -12,37 +15,82 @@ import pytest
 
 from digestbot.app import build_core
 from digestbot.console import samples_dir
+from digestbot.core import Digestbot
 from digestbot.evaluation import format_report
 from digestbot.render.plain import answer_text
 from digestbot.settings import load_settings
 
-QUESTIONS = Path(__file__).parent / "eval" / "questions.jsonl"
+EVAL = Path(__file__).parent / "eval"
+HELD_OUT_BAR = {
+    "recall_at_1": 0.68,
+    "recall_at_5": 0.88,
+    "nothing_ok": 0.8,
+    "scope": 0.9,
+    "precision": 0.8,
+}
+MAX_FALSE_NOTHING = 0.08
+MAX_P95_CHARS = 1200
+
+
+@pytest.fixture(scope="module")
+def harbourline(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Digestbot:
+    data = tmp_path_factory.mktemp("harbourline")
+    core = build_core(load_settings(data_dir=data, model_cache_dir=model_cache))
+    report = core.ingest([str(EVAL / "archive" / "issues")])
+    assert not report.failed, report.failed[0].error
+    return core
+
+
+@pytest.fixture
+def seeds_core(tmp_path: Path, seeds_dir: Path) -> Digestbot:
+    core = build_core(load_settings(data_dir=tmp_path))
+    report = core.ingest([str(seeds_dir), str(samples_dir())])
+    assert not report.failed, report.failed[0].error
+    return core
 
 
 @pytest.mark.slow
-def test_hybrid_reaches_the_bar_and_beats_both_single_rankers(tmp_path: Path, seeds_dir: Path) -> None:
-    core = build_core(load_settings(data_dir=tmp_path))
-    report_ingest = core.ingest([str(seeds_dir), str(samples_dir())])
-    assert not report_ingest.failed, report_ingest.failed[0].error
-    report = core.evaluate(QUESTIONS)
-    hybrid, dense, bm25 = (report.get(mode) for mode in ("hybrid", "dense", "bm25"))
-    assert hybrid.n >= 40
-    assert hybrid.recall_at_5 >= 0.95, format_report(report)
-    assert hybrid.recall_at_1 > dense.recall_at_1, format_report(report)
-    assert hybrid.recall_at_1 > bm25.recall_at_1, format_report(report)
+def test_the_held_out_half_holds_the_bar(harbourline: Digestbot) -> None:
+    report = harbourline.evaluate(EVAL / "heldout.jsonl")
+    hybrid = report.get("hybrid")
+    for figure, bar in HELD_OUT_BAR.items():
+        assert (getattr(hybrid, figure) or 0.0) >= bar, f"{figure} under {bar}\n{format_report(report)}"
+    assert (hybrid.false_nothing or 0.0) <= MAX_FALSE_NOTHING, format_report(report)
+    assert hybrid.p95 <= MAX_P95_CHARS, format_report(report)
+    assert (
+        hybrid.recall_at_1 is not None and hybrid.lead == hybrid.recall_at_1
+    )  # the lead quotes the best item
+
+
+@pytest.mark.slow
+def test_the_seed_questions_hold_the_bar(seeds_core: Digestbot) -> None:
+    report = seeds_core.evaluate(EVAL / "questions.jsonl")
+    hybrid = report.get("hybrid")
+    assert (hybrid.recall_at_5 or 0.0) >= 0.95, format_report(report)
+    assert (hybrid.recall_at_1 or 0.0) >= 0.9, format_report(report)
     for kind in ("keyword", "paraphrase", "date", "entity"):
         assert report.get("hybrid", kind).n > 0, f"no {kind} questions in the eval set"
 
 
 @pytest.mark.slow
-def test_done_when_queries_over_the_seeds(tmp_path: Path, seeds_dir: Path) -> None:
-    core = build_core(load_settings(data_dir=tmp_path))
-    core.ingest([str(seeds_dir), str(samples_dir())])
-    rockyou = core.ask("RockYou2024 leak")
+def test_answers_use_only_items_about_what_was_asked(seeds_core: Digestbot) -> None:
+    iran = answer_text(seeds_core.ask("what happened in Iran's election?"))
+    assert "Pezeshkian" in iran and "French" not in iran.split("Related:")[0]
+    french = seeds_core.ask("what did we say about the French elections?")
+    assert french.found and all("Pezeshkian" not in hit.text for hit in french.hits)
+    assert not seeds_core.ask("Lithuania cyberattack").found  # the seeds never mention Lithuania
+    assert not seeds_core.ask("quantum computing breakthroughs in Antarctica").found
+
+
+@pytest.mark.slow
+def test_done_when_queries_over_the_seeds(seeds_core: Digestbot) -> None:
+    rockyou = seeds_core.ask("RockYou2024 leak")
     assert (rockyou.hits[0].date.isoformat(), rockyou.hits[0].section) == (
         "2024-07-09",
         "Cyber / Defense Technology",
     )
-    france = core.ask("what did the July 2 issue say about France?")
+    france = seeds_core.ask("what did the July 2 issue say about France?")
     assert france.hits and {hit.date.isoformat() for hit in france.hits} == {"2024-07-02"}
     assert "Weekly Security Digest, 2 Jul 2024 · International Affairs" in answer_text(france)
+    latest = seeds_core.ask("iran")  # a bare topic: the newest item about it leads
+    assert latest.newest_first and latest.hits[0].date.isoformat() == "2026-01-13"

@@ -58,7 +58,11 @@ def build_core(
 
 def relevance_policy(settings: Settings) -> RelevancePolicy:
     """The relevance policy the settings describe."""
-    return RelevancePolicy(threshold=settings.relevance_threshold, floor=settings.relevance_floor)
+    return RelevancePolicy(
+        threshold=settings.relevance_threshold,
+        floor=settings.relevance_floor,
+        named_floor=settings.relevance_named_floor,
+    )
 
 
 def build_conversations(core: Digestbot) -> Conversations:

@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     # The relevance policy (digestbot.search.relevance), calibrated for the packaged MiniLM model.
     relevance_threshold: float = Field(default=0.36, ge=-1.0, le=1.0)
     relevance_floor: float = Field(default=0.24, ge=-1.0, le=1.0)
+    relevance_named_floor: float = Field(default=0.1, ge=-1.0, le=1.0)
 
     # Slack
     slack_bot_token: SecretStr | None = None
@@ -123,10 +124,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _floor_below_threshold(self) -> Settings:
-        if self.relevance_floor > self.relevance_threshold:
+        if not self.relevance_named_floor <= self.relevance_floor <= self.relevance_threshold:
             raise ValueError(
-                f"relevance_floor ({self.relevance_floor}) must not exceed "
-                f"relevance_threshold ({self.relevance_threshold})"
+                f"need relevance_named_floor ({self.relevance_named_floor}) <= relevance_floor "
+                f"({self.relevance_floor}) <= relevance_threshold ({self.relevance_threshold})"
             )
         return self
 

@@ -197,7 +197,12 @@ class SearchEngine:
         weight = lexical_weight(snap, tokens) if mode == "hybrid" else 1.0
         ranked = fuse(rankings, boosted, len(snap.items), covered, weight)
         entities = snap.names.entities(tokens, snap.lexical.vocabulary)
-        query = Query(text, tokens, entities, scope, qvec)
+        countries = {
+            entity.country: self._query_vector(entity.country, mode, vectors)
+            for entity in entities
+            if entity.country is not None and entity.known
+        }
+        query = Query(text, tokens, entities, scope, qvec, _present(countries))
         evidence = rare_rows(snap, tokens, ranked.rows[:depth]) | boosted
         chosen = select(snap, ranked.rows, query, k, self.policy, set(lexical) if qvec is None else evidence)
         score = dict(zip(ranked.rows, ranked.scores, strict=True))
@@ -240,6 +245,10 @@ def _faiss_single_threaded() -> None:
     import faiss
 
     faiss.omp_set_num_threads(1)
+
+
+def _present(vectors: dict[str, np.ndarray | None]) -> dict[str, np.ndarray]:
+    return {name: vector for name, vector in vectors.items() if vector is not None}
 
 
 def _passages(snap: Snapshot, rows: list[int], query: np.ndarray, tokens: list[str]) -> dict[int, str]:

@@ -23,6 +23,8 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;•→\"“(\n]\s*)$")
 MIN_NAME_MENTIONS = 1
 MAX_LOWER_SHARE = 0.1  # a name may be written in lower case this often ("the blackquill gang")
 MIN_PREFIX = 4  # "iran" stands for "iranian"; shorter names only for themselves
+MAX_SUFFIX = 4  # "-ian", "-an", "-ese", "-ish"
+MIN_NAME_CHARS = 4  # shorter capitalised words are mostly acronyms ("US", "EU", "DHS"), spelt out elsewhere
 _CALENDAR = frozenset(
     [
         "january",
@@ -54,6 +56,7 @@ class Entity:
 
     tokens: tuple[str, ...]
     known: bool = True
+    country: str | None = None  # the country's name, when it is one (items may name it by its adjective)
 
     def named_in(self, item_tokens: Sequence[str], names: frozenset[str]) -> bool:
         """Whether an item's tokens name this entity: the phrase itself, or for a name made only of names
@@ -70,12 +73,17 @@ class Entity:
 
 
 def _stands_for(name: str, token: str, names: frozenset[str]) -> bool:
+    """The same name, or one derived from the other by a short suffix ("Iran"/"Iranian", "Drassk"/
+    "Drasskan", "Aldmere"/"Aldmeran"); both must be names, so "mali" never stands for "malicious"."""
     if token == name:
         return True
-    if len(name) < MIN_PREFIX or len(token) <= len(name) or token not in names:
+    short, long = sorted((name, token), key=len)
+    if len(short) < MIN_PREFIX or len(long) == len(short) or len(long) - len(short) > MAX_SUFFIX:
         return False
-    stem = name[:-1] if name[-1] in "aeiouy" and len(name) > MIN_PREFIX else name
-    return token.startswith(stem)
+    if token not in names or name not in names:
+        return False
+    stem = short[:-1] if short[-1] in "aeiouy" and len(short) > MIN_PREFIX else short
+    return long.startswith(stem)
 
 
 @dataclass(frozen=True)
@@ -130,12 +138,12 @@ class NameIndex:
         return found
 
     def _at(self, tokens: Sequence[str], position: int, known: frozenset[str] | set[str]) -> Entity | None:
-        for country in countries():
+        for country, name in countries():
             if tuple(tokens[position : position + len(country)]) == country:
-                return Entity(country, known=all(token in known for token in country))
+                return Entity(country, known=all(token in known for token in country), country=name)
         if position + 1 < len(tokens) and (tokens[position], tokens[position + 1]) in self.phrases:
             return Entity((tokens[position], tokens[position + 1]))
-        if tokens[position] in self.names:
+        if tokens[position] in self.names and len(tokens[position]) >= MIN_NAME_CHARS:
             return Entity((tokens[position],))
         return None
 
@@ -147,15 +155,16 @@ def _token(word: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def countries() -> tuple[tuple[str, ...], ...]:
-    """Every country's name and common name as search tokens, longest first ("south korea" before
-    "korea")."""
+def countries() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """Every country's name and common name as search tokens with the name itself, longest first ("south
+    korea" before "korea")."""
     import pycountry  # loaded when the first snapshot is searched, not at import time
 
-    names: set[tuple[str, ...]] = set()
+    names: dict[tuple[str, ...], str] = {}
     for country in pycountry.countries:
-        for name in (country.name.split(",")[0], getattr(country, "common_name", "")):
+        common = getattr(country, "common_name", "") or country.name.split(",")[0]
+        for name in (country.name.split(",")[0], common):
             tokens = tuple(tokenize(name))
             if tokens:
-                names.add(tokens)
-    return tuple(sorted(names, key=lambda name: (-len(name), name)))
+                names.setdefault(tokens, common)
+    return tuple(sorted(names.items(), key=lambda pair: (-len(pair[0]), pair[0])))

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,6 +35,8 @@ class Query:
     entities: list[Entity]
     scope: DateScope | None
     vector: np.ndarray | None
+    # the vector of each country entity's name: an item about France may only say "French"
+    country_vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def only_names(self) -> bool:
@@ -70,13 +72,13 @@ def select(
     evidence (rare question words, a named section)."""
     if any(not entity.known for entity in query.entities):
         return Selection([], [])
-    naming = _naming(snap, ranked, query.entities)
+    naming = _naming(snap, ranked, query, policy)
     if query.entities:
         ranked = [row for row in ranked if row in naming] + [row for row in ranked if row not in naming]
     if _narrow(snap, query.scope):
         evidence = evidence | set(ranked)  # the user picked the issue: its best items are what they want
     window = ranked[: BARE_DEPTH if query.bare else k + MAX_RELATED]
-    relevant = _relevant(snap, window, query.vector, policy, evidence | naming)
+    relevant = _relevant(snap, window, query.vector, policy, evidence, naming)
     if query.only_names:  # an item naming everything the question names is about it, however it is worded
         relevant = [row for row in window if row in naming or row in relevant]
     about = [row for row in relevant if not query.entities or row in naming]
@@ -87,19 +89,36 @@ def select(
     return Selection(about[:k], related)
 
 
-def _naming(snap: Snapshot, rows: list[int], entities: list[Entity]) -> set[int]:
-    if not entities:
+def _naming(snap: Snapshot, rows: list[int], query: Query, policy: RelevancePolicy) -> set[int]:
+    """The rows that name every entity of the question: by its name, or for a country by meaning (as
+    close to the country's name as an item must be to a question)."""
+    if not query.entities:
         return set()
     names = snap.names.names
-    return {row for row in rows if all(entity.named_in(snap.item_tokens(row), names) for entity in entities)}
+    found = set(rows)
+    for entity in query.entities:
+        vector = query.country_vectors.get(entity.country or "")
+        close = _close(snap, rows, vector, policy.threshold) if vector is not None else set()
+        found &= {row for row in rows if row in close or entity.named_in(snap.item_tokens(row), names)}
+    return found
+
+
+def _close(snap: Snapshot, rows: list[int], vector: np.ndarray, threshold: float) -> set[int]:
+    similarities = snap.item_similarity(rows, vector).tolist()
+    return {row for row, sim in zip(rows, similarities, strict=True) if sim >= threshold}
 
 
 def _relevant(
-    snap: Snapshot, rows: list[int], vector: np.ndarray | None, policy: RelevancePolicy, evidence: set[int]
+    snap: Snapshot,
+    rows: list[int],
+    vector: np.ndarray | None,
+    policy: RelevancePolicy,
+    evidence: set[int],
+    named: set[int],
 ) -> list[int]:
     if vector is None:  # BM25 alone: the caller counts every row with a lexical match as evidence
-        return [row for row in rows if row in evidence]
-    return policy.relevant(rows, snap.item_similarity(rows, vector).tolist(), evidence)
+        return [row for row in rows if row in evidence or row in named]
+    return policy.relevant(rows, snap.item_similarity(rows, vector).tolist(), evidence, named)
 
 
 def _narrow(snap: Snapshot, scope: DateScope | None) -> bool:

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digestbot.embed import Embedder, HashingEmbedder, SentenceTransformerEmbedder, build_embedder
+from digestbot.app import build_embedder
+from digestbot.embed import Embedder, HashingEmbedder, SentenceTransformerEmbedder
 from digestbot.errors import ConfigError
 from digestbot.settings import load_settings
 from tests.search_support import real_embedder

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digestbot.app import build_core
+from digestbot.app import build_core, build_embedder
 from digestbot.console import samples_dir
-from digestbot.embed import Backend, HashingEmbedder, SentenceTransformerEmbedder, build_embedder
+from digestbot.embed import Backend, HashingEmbedder, SentenceTransformerEmbedder
 from digestbot.errors import ConfigError
 from digestbot.onnx_embed import OnnxEmbedder, file_sha256
 from digestbot.settings import load_settings

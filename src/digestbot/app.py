@@ -9,9 +9,10 @@ from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
 from digestbot.delivery import Deliverer, Publisher
 from digestbot.domain import Destination
-from digestbot.embed import Embedder, build_embedder
+from digestbot.embed import Embedder, SentenceTransformerEmbedder
 from digestbot.links import LinkPolicy
 from digestbot.poller import SourcePoller
+from digestbot.query_cache import QueryCache
 from digestbot.search import SearchEngine
 from digestbot.search.relevance import RelevancePolicy
 from digestbot.settings import Settings
@@ -83,3 +84,22 @@ def upgrade_database(settings: Settings) -> str:
     if before.revision == after:
         return f"database already at schema revision {after}; nothing to do"
     return f"database upgraded from schema revision {before.describe()} to {after}"
+
+
+def build_embedder(settings: Settings, *, query_cache: QueryCache | None = None) -> Embedder:
+    """The configured model on the configured backend, with ``query_cache`` or one of the configured size
+    (none when it is 0)."""
+    cache = query_cache
+    if cache is None and settings.query_cache_size:
+        cache = QueryCache(settings.query_cache_size)
+    if settings.embed_backend == "torch":
+        return SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, cache)
+    from digestbot.onnx_embed import OnnxEmbedder
+
+    return OnnxEmbedder(
+        settings.model_path,
+        settings.resolved_model_cache_dir,
+        quantization=settings.embed_quantization,
+        batch_size=settings.embed_batch_size,
+        query_cache=cache,
+    )

@@ -24,7 +24,7 @@ from digestbot.model_dir import PACKAGED_MODEL_NAME, ModelDirectory
 from digestbot.query_cache import QueryCache
 
 if TYPE_CHECKING:
-    from digestbot.settings import Settings
+    pass
 
 __all__ = [
     "PACKAGED_MODEL_NAME",
@@ -32,7 +32,6 @@ __all__ = [
     "Embedder",
     "HashingEmbedder",
     "SentenceTransformerEmbedder",
-    "build_embedder",
     "normalise_rows",
 ]
 
@@ -152,25 +151,6 @@ def load_sentence_transformer(path: Path) -> Any:
         raise IndexBuildError(f"cannot load the embedding model from {path}: {exc}") from exc
 
 
-def build_embedder(settings: Settings, *, query_cache: QueryCache | None = None) -> Embedder:
-    """The configured model on the configured backend, with ``query_cache`` or one of the configured size
-    (none when it is 0)."""
-    cache = query_cache
-    if cache is None and settings.query_cache_size:
-        cache = QueryCache(settings.query_cache_size)
-    if settings.embed_backend == "torch":
-        return SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, cache)
-    from digestbot.onnx_embed import OnnxEmbedder
-
-    return OnnxEmbedder(
-        settings.model_path,
-        settings.resolved_model_cache_dir,
-        quantization=settings.embed_quantization,
-        batch_size=settings.embed_batch_size,
-        query_cache=cache,
-    )
-
-
 _WORD = re.compile(r"\w+")
 
 
@@ -180,10 +160,6 @@ class HashingEmbedder:
     Texts sharing words land close together, which is enough to test indexing, fusion and thresholds
     without a model. Real code, not a mock: same inputs give the same vectors on every machine.
     """
-
-    relevance_threshold = 0.2
-    # Hashed features make cosines noisy, so a rare question word present in the item is evidence enough.
-    relevance_floor = 0.0
 
     def __init__(self, dim: int = 1024, max_tokens: int = 256) -> None:
         self.dim = dim

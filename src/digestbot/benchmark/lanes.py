@@ -6,9 +6,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from digestbot.app import build_core
+from digestbot.app import build_core, build_embedder
 from digestbot.core import Digestbot
-from digestbot.embed import build_embedder
 from digestbot.query_cache import QueryCache
 from digestbot.settings import Settings
 

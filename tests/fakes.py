@@ -14,7 +14,7 @@ from typing import Any
 from digestbot.app import build_core
 from digestbot.conversation import Library
 from digestbot.core import Digestbot
-from digestbot.domain import Answer, Hit, Issue
+from digestbot.domain import Answer, AnswerItem, Hit, Issue, Lead
 from digestbot.embed import HashingEmbedder
 from digestbot.search.relevance import RelevancePolicy
 from digestbot.settings import Settings
@@ -60,3 +60,27 @@ class FailingLibrary:
 
     def hits(self, item_ids: Sequence[int]) -> list[Hit]:
         return self.library.hits(item_ids)
+
+
+def hit_of(issue: Issue, section: int, item: int, score: float = 1.0) -> Hit:
+    """A search hit for an item of a fictional issue."""
+    part = issue.sections[section]
+    found = part.items[item]
+    return Hit(
+        item_id=1000 * section + item + 1,
+        date=issue.date,
+        title=issue.title,
+        section=part.name,
+        text=found.text,
+        analysis=found.analysis,
+        score=score,
+        url=issue.url,
+        part=part.part,
+    )
+
+
+def answer_of(question: str, *hits: Hit, lead: str | None = None) -> Answer:
+    """An answer using ``hits`` (each item's line is its text), led by ``lead`` from the first hit."""
+    items = tuple(AnswerItem(hit, hit.text) for hit in hits)
+    first = Lead(lead, hits[0]) if lead is not None and hits else None
+    return Answer(query=question, lead=first, items=items)

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from digestbot.domain import Answer, AnswerItem, Hit, Issue, Item, Lead, Section
+from digestbot.domain import Issue, Item, Section
 from digestbot.slack import testing
 from digestbot.slack.emulator import SlackEmulator
 from digestbot.store import Database
@@ -121,27 +121,3 @@ class SlackDriver:
 
 
 FORM = "application/x-www-form-urlencoded"
-
-
-def hit_of(issue: Issue, section: int, item: int, score: float = 1.0) -> Hit:
-    """A search hit for an item of a fictional issue."""
-    part = issue.sections[section]
-    found = part.items[item]
-    return Hit(
-        item_id=1000 * section + item + 1,
-        date=issue.date,
-        title=issue.title,
-        section=part.name,
-        text=found.text,
-        analysis=found.analysis,
-        score=score,
-        url=issue.url,
-        part=part.part,
-    )
-
-
-def answer_of(question: str, *hits: Hit, lead: str | None = None) -> Answer:
-    """An answer using ``hits`` (each item's line is its text), led by ``lead`` from the first hit."""
-    items = tuple(AnswerItem(hit, hit.text) for hit in hits)
-    first = Lead(lead, hits[0]) if lead is not None and hits else None
-    return Answer(query=question, lead=first, items=items)

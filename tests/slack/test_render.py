@@ -19,7 +19,8 @@ from digestbot.domain import Answer, Issue, Item, Period, Section
 from digestbot.render import slack as render
 from digestbot.render import slack_blocks as blocks
 from digestbot.render.slack_blocks import SlackMessage
-from tests.slack.support import ISSUE_JUL_2, ISSUE_JUL_9, answer_of, hit_of
+from tests.fakes import answer_of, hit_of
+from tests.slack.support import ISSUE_JUL_2, ISSUE_JUL_9
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("DIGESTBOT_UPDATE_GOLDEN") == "1"

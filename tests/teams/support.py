@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from digestbot.app import build_conversations
 from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
-from digestbot.domain import Answer, AnswerItem, Hit, Issue, Item, Lead, Section
+from digestbot.domain import Issue, Item, Section
 from digestbot.settings import Settings
 from digestbot.teams import build_teams_routes
 from tests.fakes import fake_core, fake_settings
@@ -60,26 +60,3 @@ def teams_asgi(settings: Settings, core: Digestbot | Conversations, **options: o
     """A Starlette app with just the Teams routes, as the shared server would mount them."""
     conversations = core if isinstance(core, Conversations) else build_conversations(core)
     return Starlette(routes=build_teams_routes(settings, conversations, **options))  # type: ignore[arg-type]
-
-
-def hit(issue: Issue, section: int, item: int, score: float = 0.5) -> Hit:
-    """A search hit for an item of a fictional issue."""
-    part = issue.sections[section]
-    found = part.items[item]
-    return Hit(
-        item_id=100 * section + item,
-        date=issue.date,
-        title=issue.title,
-        section=part.name,
-        text=found.text,
-        analysis=found.analysis,
-        score=score,
-        url=issue.url,
-        part=part.part,
-    )
-
-
-def answer_with(question: str, *hits: Hit, lead: str | None = None) -> Answer:
-    """An answer using ``hits`` (each item's line is its text), led by ``lead`` from the first hit."""
-    items = tuple(AnswerItem(hit, hit.text) for hit in hits)
-    return Answer(query=question, lead=Lead(lead, hits[0]) if lead and hits else None, items=items)

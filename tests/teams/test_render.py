@@ -14,25 +14,26 @@ import pytest
 from digestbot.conversation import Failed, Subscription, SubscriptionAction
 from digestbot.domain import Answer, Issue, Item, Period, Section
 from digestbot.render import teams as render
+from tests.fakes import answer_of, hit_of
 from tests.teams.cards import texts
-from tests.teams.support import ISSUE_MAR_4, ISSUE_MAR_11, TITLE, answer_with, hit
+from tests.teams.support import ISSUE_MAR_4, ISSUE_MAR_11, TITLE
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("DIGESTBOT_UPDATE_GOLDEN") == "1"
 
 MESSAGES: dict[str, Callable[[], render.Activity]] = {
     "answer": lambda: render.answer_message(
-        answer_with(
+        answer_of(
             "what about *ports* & [water]?",
-            hit(ISSUE_MAR_4, 0, 0),
-            hit(ISSUE_MAR_4, 1, 0),
+            hit_of(ISSUE_MAR_4, 0, 0),
+            hit_of(ISSUE_MAR_4, 1, 0),
             lead="Port authorities in Westmark raised the *alert* level",
         )
     ),
     "answer_nothing": lambda: render.answer_message(
         Answer(query="volcanoes", period=Period(dt.date(2031, 3, 1), dt.date(2031, 3, 31)))
     ),
-    "details": lambda: render.details_message([hit(ISSUE_MAR_4, 0, 0)]),
+    "details": lambda: render.details_message([hit_of(ISSUE_MAR_4, 0, 0)]),
     "issue": lambda: render.issue_message(ISSUE_MAR_4),
     "issue_no_url": lambda: render.issue_message(ISSUE_MAR_11),
     "help": render.help_message,
@@ -115,8 +116,8 @@ def test_a_huge_issue_is_cut_to_28_kb_with_a_note() -> None:
 
 def test_a_huge_answer_is_cut_with_a_note_and_long_texts_are_clipped() -> None:
     issue = huge_issue()
-    hits = [hit(issue, section, item) for section in range(30) for item in range(2)]
-    activity = render.answer_message(answer_with("border " * 400, *hits))
+    hits = [hit_of(issue, section, item) for section in range(30) for item in range(2)]
+    activity = render.answer_message(answer_of("border " * 400, *hits))
     assert render.size(activity) <= render.MAX_ACTIVITY_BYTES
     lines = texts(activity["attachments"][0]["content"])
     assert lines[0].endswith("… (truncated)")

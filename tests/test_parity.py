@@ -111,8 +111,14 @@ SCRIPT = (
     Step("unwatch ransomware"),
     Step("watches"),
 )
-EMPTY_SCRIPT = (Step("latest"), Step("ransomware"), Step("help"))
-FAILING_SCRIPT = (Step("ransomware"), Step("latest"), Step("help"))
+EMPTY_SCRIPT = (
+    Step("latest"),
+    Step("ransomware"),
+    Step("timeline ransomware"),
+    Step("watches"),
+    Step("help"),
+)
+FAILING_SCRIPT = (Step("ransomware"), Step("latest"), Step("timeline ransomware"), Step("help"))
 
 
 class Surface(Protocol):
@@ -376,6 +382,8 @@ def test_an_empty_archive_plays_the_same_on_every_surface(
     assert done["console"] == [
         ("1 reply", "empty archive"),
         ("1 reply", "empty archive"),
+        ("1 reply", "empty archive"),
+        ("1 reply", "watches: none"),
         ("1 reply", "help"),
     ]
 
@@ -385,4 +393,4 @@ def test_a_failing_core_plays_the_same_on_every_surface(
 ) -> None:
     done = run_script(open_surface, tmp_path, FAILING_SCRIPT, failing=True)
     assert done["slack"] == done["teams"] == done["console"]
-    assert done["console"] == [("1 reply", "failed"), ("1 reply", "failed"), ("1 reply", "help")]
+    assert done["console"] == [("1 reply", "failed")] * 3 + [("1 reply", "help")]

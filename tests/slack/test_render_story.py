@@ -3,6 +3,7 @@ input, and user topics and digest text escaped everywhere."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -20,20 +21,13 @@ from digestbot.render.slack_home import ask_modal, home_view
 from digestbot.render.slack_story import watch_notice
 from digestbot.stories import Story
 from digestbot.watching import Notice
-from tests.slack.support import ALICE, ISSUE_JUL_2, ISSUE_JUL_9, hit_of
+from tests.slack.support import ALICE, ISSUE_JUL_2, ISSUE_JUL_9
+from tests.story_support import item_of
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("DIGESTBOT_UPDATE_GOLDEN") == "1"
 
-RANSOMWARE = Story(
-    "ransomware <!channel>",
-    (
-        AnswerItem(hit_of(ISSUE_JUL_2, 1, 0), "Ransomware gang claims a hospital breach"),
-        AnswerItem(
-            hit_of(ISSUE_JUL_9, 1, 0), "Ransomware hits a port operator; see <https://evil.example|click>"
-        ),
-    ),
-)
+RANSOMWARE = Story("ransomware <!channel>", (item_of(ISSUE_JUL_2, 1, 0), item_of(ISSUE_JUL_9, 1, 0)))
 ALICE_SLACK = Recipient("slack", ALICE, tenant_id="T0EMU0001")
 WATCHES = (Watch(4, ALICE_SLACK, "ransomware <!channel>"), Watch(9, ALICE_SLACK, "Kestrel Dynamics"))
 SUMMARY = IssueSummary(
@@ -91,12 +85,10 @@ def test_no_user_or_digest_text_can_mention_or_link(name: str) -> None:
 
 def huge_story() -> Story:
     words = "Tension & <!channel> rises near the border <https://evil.example|click> " * 40
-    hits = [hit_of(ISSUE_JUL_9, 1, 0)] * 60
+    base = item_of(ISSUE_JUL_9, 1, 0).hit
     items = tuple(
-        AnswerItem(
-            hit.__class__(**{**hit.__dict__, "date": dt.date(2024, 1, 1) + dt.timedelta(days=n)}), words
-        )
-        for n, hit in enumerate(hits)
+        AnswerItem(dataclasses.replace(base, date=dt.date(2024, 1, 1) + dt.timedelta(days=n)), words)
+        for n in range(60)
     )
     return Story("tension " * 200, items)
 

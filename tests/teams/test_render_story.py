@@ -19,8 +19,9 @@ from digestbot.render import words
 from digestbot.render.teams_story import COMMAND_FIELD, watch_notice
 from digestbot.stories import Story
 from digestbot.watching import Notice
+from tests.story_support import item_of
 from tests.teams.cards import texts
-from tests.teams.support import ISSUE_MAR_4, ISSUE_MAR_11, hit
+from tests.teams.support import ISSUE_MAR_4, ISSUE_MAR_11
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("DIGESTBOT_UPDATE_GOLDEN") == "1"
@@ -28,11 +29,9 @@ UPDATE = os.environ.get("DIGESTBOT_UPDATE_GOLDEN") == "1"
 HARBOR = Story(
     "*ports* & [harbors]",
     (
-        AnswerItem(hit(ISSUE_MAR_4, 0, 0), "Port authorities in Westmark raised the *alert* level"),
-        AnswerItem(hit(ISSUE_MAR_4, 1, 0), "A ransomware gang hit the Eastport water utility"),
-        AnswerItem(
-            hit(ISSUE_MAR_11, 0, 0), "- Observers reported calm voting in the Lakeshore regional election."
-        ),
+        item_of(ISSUE_MAR_4, 0, 0, "Port authorities in Westmark raised the *alert* level"),
+        item_of(ISSUE_MAR_4, 1, 0, "A ransomware gang hit the Eastport water utility"),
+        item_of(ISSUE_MAR_11, 0, 0),
     ),
 )
 DANA = Recipient("teams", "29:dana", tenant_id="tenant-1")
@@ -87,7 +86,7 @@ def test_a_user_without_a_1_1_chat_is_told_plainly_and_one_with_it_is_not() -> N
 
 def test_a_huge_timeline_and_notice_stay_under_the_message_limit() -> None:
     text = "Tension *rises* near the [border](https://evil.example) " * 60
-    base = hit(ISSUE_MAR_4, 0, 0)
+    base = item_of(ISSUE_MAR_4, 0, 0).hit
     items = tuple(
         AnswerItem(
             dataclasses.replace(base, date=dt.date(2030, 1, 1) + dt.timedelta(days=n), text=text), text

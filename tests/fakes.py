@@ -14,10 +14,11 @@ from typing import Any
 from digestbot.app import build_core
 from digestbot.conversation import Library
 from digestbot.core import Digestbot
-from digestbot.domain import Answer, AnswerItem, Hit, Issue, Lead
+from digestbot.domain import Answer, AnswerItem, Destination, Hit, Issue, Lead
 from digestbot.embed import HashingEmbedder
 from digestbot.search.relevance import RelevancePolicy
 from digestbot.settings import Settings
+from digestbot.stories import Story
 
 FAKE_POLICY = RelevancePolicy(threshold=0.2, floor=0.0, named_floor=0.0)
 FAKE_RELEVANCE: dict[str, Any] = {
@@ -43,7 +44,7 @@ def fake_core(settings: Settings, issues: Iterable[Issue] = (), **parts: Any) ->
 
 
 class FailingLibrary:
-    """A ``Library`` whose questions and ``latest`` raise ``error`` (a broken database, say)."""
+    """A ``Library`` whose questions, timelines and ``latest`` raise ``error`` (a broken database, say)."""
 
     def __init__(self, library: Library, error: Exception) -> None:
         self.library = library
@@ -60,6 +61,15 @@ class FailingLibrary:
 
     def hits(self, item_ids: Sequence[int]) -> list[Hit]:
         return self.library.hits(item_ids)
+
+    def story(self, topic: str) -> Story:
+        raise self.error
+
+    def posts(self, issue_date: dt.date, platform: str) -> list[tuple[str, str]]:
+        return self.library.posts(issue_date, platform)
+
+    def channels(self, platform: str) -> list[Destination]:
+        return self.library.channels(platform)
 
 
 def hit_of(issue: Issue, section: int, item: int, score: float = 1.0) -> Hit:

@@ -3,11 +3,14 @@
 Slack runs as the real ASGI app under uvicorn, driven by signed requests, replying through the local Slack
 emulator; Teams runs the real routes with JWT-checked activities, replying through the fake Bot Connector;
 the console reads typed lines. Each surface's replies are reduced to the same summary — silence, or the
-kind of reply and every citation it carries — and the three transcripts must be equal.
+kind of reply and every citation it carries — and the three transcripts must be equal. A new issue
+arriving is a step too: what each surface's messenger then sends the watching user (a Slack DM, a
+Teams 1:1 card, a line at the console) is that step's reply.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import itertools
@@ -24,13 +27,17 @@ from starlette.testclient import TestClient
 
 from digestbot.app import build_conversations
 from digestbot.asgi import ServerThread
-from digestbot.console import ConsoleChat
+from digestbot.console import ConsoleChat, ConsoleMessenger
 from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
+from digestbot.domain import Issue, Item, Section
 from digestbot.server import build_asgi_app
 from digestbot.slack.emulator import RESPONSE_URL, SlackEmulator
+from digestbot.slack.messenger import SlackMessenger
+from digestbot.slack.publisher import build_web_client
+from digestbot.teams import TeamsMessenger, build_teams_publisher
 from tests.fakes import FailingLibrary, fake_core, fake_settings
-from tests.slack.support import BOT_TOKEN, ISSUES, SIGNING_SECRET, SlackDriver, mention, message
+from tests.slack.support import BOT_TOKEN, DM, ISSUES, SIGNING_SECRET, SlackDriver, mention, message
 from tests.teams import activities as act
 from tests.teams.cards import texts
 from tests.teams.connector import Connector, serve_connector
@@ -42,7 +49,13 @@ pytestmark = pytest.mark.filterwarnings("ignore:The bot client is deprecated:Dep
 
 SURFACES = ("console", "slack", "teams")
 CITATION = re.compile(r"Weekly Security Digest, (\d{1,2} \w{3} \d{4}) · ([A-Z][\w /–-]*\w)")
+TIMELINE = re.compile(r"^\w[^\n]*: \d+ items?, \d{1,2} \w{3} \d{4}", re.MULTILINE)
 KINDS = (
+    ("New in the", "watch notice"),
+    ("Watching “", "watching"),
+    ("No longer watching", "unwatched"),
+    ("You watch nothing yet", "watches: none"),
+    ("You watch 1 topic", "watches: 1"),
     ("something went wrong", "failed"),
     ("archive is empty", "empty archive"),
     ("Ask me about any issue", "help"),
@@ -62,6 +75,21 @@ class Step:
     text: str
     follow_up: bool = False
     deliveries: int = 1
+    direct: bool = False  # written in a 1:1 chat with the bot (a Slack DM, a Teams personal chat)
+    new_issue: bool = False  # not typed: a new issue arrives and watch notices go out
+
+
+NEW_ISSUE = Issue(
+    date=dt.date(2024, 7, 16),
+    title="Weekly Security Digest",
+    sections=(
+        Section(
+            "Cyber / Defense Technology",
+            (Item("Ransomware crew Glasswing extorted a Veloria shipping firm."),),
+        ),
+        Section("Atmosphere of Protest", (Item("Dockworkers in the port of Tirel walked out over shifts."),)),
+    ),
+)
 
 
 SCRIPT = (
@@ -74,9 +102,23 @@ SCRIPT = (
     Step("unsubscribe"),
     Step("status"),
     Step("ceasefire talks", deliveries=2),
+    Step("timeline ransomware"),
+    Step("timeline ransomware page 2"),
+    Step("watch ransomware", direct=True),
+    Step("watches"),
+    Step("", new_issue=True),
+    Step("", new_issue=True),  # the next run (or another replica) sends nothing more
+    Step("unwatch ransomware"),
+    Step("watches"),
 )
-EMPTY_SCRIPT = (Step("latest"), Step("ransomware"), Step("help"))
-FAILING_SCRIPT = (Step("ransomware"), Step("latest"), Step("help"))
+EMPTY_SCRIPT = (
+    Step("latest"),
+    Step("ransomware"),
+    Step("timeline ransomware"),
+    Step("watches"),
+    Step("help"),
+)
+FAILING_SCRIPT = (Step("ransomware"), Step("latest"), Step("timeline ransomware"), Step("help"))
 
 
 class Surface(Protocol):
@@ -92,6 +134,8 @@ def summary(replies: list[str]) -> tuple[str, ...]:
     text = html.unescape("\n".join(replies)).replace("\\", "")
     cited = sorted({f"{day} · {section}" for day, section in CITATION.findall(text)})
     kind = next((name for marker, name in KINDS if marker in text), None)
+    if kind is None and TIMELINE.search(text):
+        kind = "timeline"
     if kind is None and "Acme Corp’s Weekly Security Digest" in text:
         return (f"{len(replies)} reply", "latest issue")  # an overview here, the whole issue there
     return (f"{len(replies)} reply", kind or "answer", *cited)
@@ -105,13 +149,26 @@ def transcript(surface: Surface, script: tuple[Step, ...]) -> list[tuple[str, ..
 
 
 class ConsoleSurface:
-    """Typed lines; a follow-up is typed after ``>``. A line is read once (there is no redelivery)."""
+    """Typed lines; a follow-up is typed after ``>``. A line is read once (there is no redelivery). Watch
+    notices print at the prompt."""
 
-    def __init__(self, conversations: Conversations) -> None:
-        self.chat = ConsoleChat(conversations, io.StringIO(), io.StringIO(), interactive=False)
+    def __init__(self, core: Digestbot, conversations: Conversations) -> None:
+        self.core, self.printed = core, io.StringIO()
+        self.chat = ConsoleChat(conversations, io.StringIO(), self.printed, interactive=False)
+        core.attach_messenger(ConsoleMessenger(self.chat))
 
     def say(self, step: Step) -> list[str]:
+        if step.new_issue:
+            before = self.printed.tell()
+            arrive(self.core)
+            return [text] if (text := self.printed.getvalue()[before:].strip()) else []
         return [self.chat.reply(f"> {step.text}" if step.follow_up else step.text)]
+
+
+def arrive(core: Digestbot) -> None:
+    """A new issue arrives and the watch notices go out (what the scheduler does after an ingest)."""
+    core.archive.save_issue(NEW_ISSUE, source="2024-07-16.txt")
+    core.notify_watches()
 
 
 # -- Slack ----------------------------------------------------------------------------------------------
@@ -121,16 +178,21 @@ class SlackSurface:
     """Commands as ``/digest`` (private replies through the response URL); questions as @mentions in a
     channel, a follow-up as a reply in the answer's thread; replies read back from the emulator."""
 
-    COMMANDS = frozenset({"help", "latest", "subscribe", "unsubscribe", "status"})
+    COMMANDS = frozenset(
+        {"help", "latest", "subscribe", "unsubscribe", "status", "timeline", "watch", "unwatch"}
+    )
+    COMMANDS |= {"watches"}
 
-    def __init__(self, driver: SlackDriver, emulator: SlackEmulator) -> None:
-        self.driver, self.emulator = driver, emulator
+    def __init__(self, driver: SlackDriver, emulator: SlackEmulator, core: Digestbot) -> None:
+        self.driver, self.emulator, self.core = driver, emulator, core
         self.ts = (f"17000{n:05d}.000100" for n in itertools.count(1))
         self.thread: str | None = None
 
     def say(self, step: Step) -> list[str]:
         before = self._replies()
-        if step.text in self.COMMANDS:
+        if step.new_issue:
+            arrive(self.core)  # the DMs are sent before this returns
+        elif step.text.split(" ", 1)[0] in self.COMMANDS and not step.direct:
             expected = len(self.emulator.calls_to(RESPONSE_URL)) + 1
             self.driver.command(step.text)
             self.emulator.wait_for(RESPONSE_URL, expected)
@@ -140,7 +202,9 @@ class SlackSurface:
 
     def _event(self, step: Step) -> None:
         ts = next(self.ts)
-        if step.follow_up and self.thread is not None:
+        if step.direct:
+            event = message(step.text, ts, channel=DM)
+        elif step.follow_up and self.thread is not None:
             event = message(step.text, ts, thread_ts=self.thread)
         else:
             event, self.thread = mention(f"<@UBOTEMU01> {step.text}", ts), ts
@@ -178,15 +242,19 @@ class TeamsSurface:
     """Every step as an @mention in a channel (JWT-signed), a follow-up in the answer's channel thread;
     replies read back from the fake connector."""
 
-    def __init__(self, client: TestClient, connector: Connector, identity: Identity) -> None:
-        self.client, self.connector, self.identity = client, connector, identity
+    def __init__(self, client: TestClient, connector: Connector, identity: Identity, core: Digestbot) -> None:
+        self.client, self.connector, self.identity, self.core = client, connector, identity, core
         self.roots = (f"17{n:011d}" for n in itertools.count(1))
         self.thread: str | None = None
 
     def say(self, step: Step) -> list[str]:
         before = len(self.connector.posts)
+        if step.new_issue:
+            arrive(self.core)
+            return ["\n".join(texts(post.card)) for post in self.connector.posts[before:]]
         root = self.thread if step.follow_up and self.thread is not None else next(self.roots)
-        activity = act.message(self.connector.base_url, act.channel(thread=root), step.text, mention=True)
+        where = act.personal() if step.direct else act.channel(thread=root)
+        activity = act.message(self.connector.base_url, where, step.text, mention=not step.direct)
         token = {"Authorization": f"Bearer {self.identity.token(self.connector.base_url)}"}
         for _ in range(step.deliveries):
             assert self.client.post("/api/messages", json=activity, headers=token).status_code == 200
@@ -204,7 +272,7 @@ def identity() -> Identity:
 
 
 @contextmanager
-def slack_surface(conversations: Conversations, tmp_path: Path) -> Iterator[Surface]:
+def slack_surface(core: Digestbot, conversations: Conversations, tmp_path: Path) -> Iterator[Surface]:
     with SlackEmulator() as emulator:
         settings = fake_settings(
             slack_bot_token=SecretStr(BOT_TOKEN),
@@ -212,42 +280,45 @@ def slack_surface(conversations: Conversations, tmp_path: Path) -> Iterator[Surf
             slack_api_url=emulator.api_url,
             data_dir=tmp_path,
         )
+        core.attach_messenger(SlackMessenger(build_web_client(settings)))
         with ServerThread(build_asgi_app(settings, conversations)) as server:
             driver = SlackDriver(server.url, emulator)
             try:
-                yield SlackSurface(driver, emulator)
+                yield SlackSurface(driver, emulator, core)
             finally:
                 driver.close()
 
 
 @contextmanager
-def teams_surface(conversations: Conversations, tmp_path: Path, identity: Identity) -> Iterator[Surface]:
+def teams_surface(
+    core: Digestbot, conversations: Conversations, tmp_path: Path, identity: Identity
+) -> Iterator[Surface]:
     settings = fake_settings(data_dir=tmp_path, teams_client_id=APP_ID, teams_tenant_id=TENANT_ID)
     with serve_connector(identity) as connector:
-        app = teams_asgi(
-            settings, conversations, cloud=cloud_for(connector.base_url), token=fixed_token(identity)
-        )
+        cloud, token = cloud_for(connector.base_url), fixed_token(identity)
+        core.attach_messenger(TeamsMessenger(build_teams_publisher(settings, cloud=cloud, token=token)))
+        app = teams_asgi(settings, conversations, cloud=cloud, token=token)
         with TestClient(app, client=("203.0.113.7", 443)) as client:
-            yield TeamsSurface(client, connector, identity)
+            yield TeamsSurface(client, connector, identity, core)
 
 
 @contextmanager
-def console_surface(conversations: Conversations) -> Iterator[Surface]:
-    yield ConsoleSurface(conversations)
+def console_surface(core: Digestbot, conversations: Conversations) -> Iterator[Surface]:
+    yield ConsoleSurface(core, conversations)
 
 
-Opener = Callable[[Conversations], AbstractContextManager[Surface]]
+Opener = Callable[[Digestbot, Conversations], AbstractContextManager[Surface]]
 
 
 @pytest.fixture
 def open_surface(tmp_path: Path, identity: Identity) -> Callable[[str], Opener]:
     def opener(name: str) -> Opener:
-        def start(conversations: Conversations) -> AbstractContextManager[Surface]:
+        def start(core: Digestbot, conversations: Conversations) -> AbstractContextManager[Surface]:
             if name == "slack":
-                return slack_surface(conversations, tmp_path / "slack")
+                return slack_surface(core, conversations, tmp_path / "slack")
             if name == "teams":
-                return teams_surface(conversations, tmp_path / "teams", identity)
-            return console_surface(conversations)
+                return teams_surface(core, conversations, tmp_path / "teams", identity)
+            return console_surface(core, conversations)
 
         return start
 
@@ -263,7 +334,7 @@ def run_script(
     for name in SURFACES:
         core = fake_core(fake_settings(data_dir=tmp_path / f"core-{name}"), ISSUES if issues else ())
         conversations = _conversations(core, failing)
-        with open_surface(name)(conversations) as surface:
+        with open_surface(name)(core, conversations) as surface:
             done[name] = transcript(surface, script)
         core.archive.db.close()
     return done
@@ -271,7 +342,7 @@ def run_script(
 
 def _conversations(core: Digestbot, failing: bool) -> Conversations:
     if not failing:
-        return build_conversations(core)
+        return build_conversations(core, fake_settings(timeline_page_items=1))
     return Conversations(FailingLibrary(core, RuntimeError("disk on fire")), core.chat)
 
 
@@ -292,6 +363,14 @@ def test_the_script_plays_the_same_on_every_surface(
         ("1 reply", "unsubscribed"),
         ("1 reply", "status: not subscribed"),
         ("1 reply", "answer", "9 Jul 2024 · Israel – Gaza"),  # delivered twice, answered once
+        ("1 reply", "timeline", jul_2_cyber),  # oldest first, one item a page
+        ("1 reply", "timeline", "9 Jul 2024 · Cyber / Defense Technology"),
+        ("1 reply", "watching"),
+        ("1 reply", "watches: 1"),
+        ("1 reply", "watch notice", "16 Jul 2024 · Cyber / Defense Technology"),  # one DM, to the watcher
+        ("silent",),
+        ("1 reply", "unwatched"),
+        ("1 reply", "watches: none"),
     ]
 
 
@@ -303,6 +382,8 @@ def test_an_empty_archive_plays_the_same_on_every_surface(
     assert done["console"] == [
         ("1 reply", "empty archive"),
         ("1 reply", "empty archive"),
+        ("1 reply", "empty archive"),
+        ("1 reply", "watches: none"),
         ("1 reply", "help"),
     ]
 
@@ -312,4 +393,4 @@ def test_a_failing_core_plays_the_same_on_every_surface(
 ) -> None:
     done = run_script(open_surface, tmp_path, FAILING_SCRIPT, failing=True)
     assert done["slack"] == done["teams"] == done["console"]
-    assert done["console"] == [("1 reply", "failed"), ("1 reply", "failed"), ("1 reply", "help")]
+    assert done["console"] == [("1 reply", "failed")] * 3 + [("1 reply", "help")]

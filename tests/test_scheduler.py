@@ -1,5 +1,6 @@
 """The schedule: cron in an IANA timezone, right across daylight-saving changes; bad config is one line;
-another run while a replica holds deliveries; the archive check of every replica."""
+another run while a replica holds deliveries; the archive check of every replica, and the watch notices
+and home refreshes that follow an ingest made by another process."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from digestbot.app import build_conversations
+from digestbot.conversation import Message
 from digestbot.core import Digestbot
 from digestbot.domain import Destination, Issue, Item, Section
 from digestbot.errors import ConfigError
-from digestbot.scheduler import Cycle, build_scheduler, cron_trigger
+from digestbot.scheduler import Cycle, build_scheduler, cron_trigger, sync_index
 from digestbot.settings import Settings
 from digestbot.store.ledger import Claim, Ledger
+from tests.fake_messenger import MemoryMessenger
 from tests.fake_publisher import MemoryPublisher
-from tests.fakes import fake_core
+from tests.fakes import fake_core, fake_settings
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -95,3 +99,34 @@ def test_serve_checks_the_archive_every_few_seconds(tmp_path: Path) -> None:
     jobs = {job.id: job for job in build_scheduler(core, settings).get_jobs()}
     assert jobs["digestbot-cycle-sync"].trigger.interval == dt.timedelta(seconds=2.5)
     assert sorted(jobs) == ["digestbot-cycle", "digestbot-cycle-catch-up", "digestbot-cycle-sync"]
+
+
+class CountingBoard:
+    """A ``HomeBoard`` that counts its refreshes."""
+
+    def __init__(self) -> None:
+        self.refreshes = 0
+
+    def refresh(self) -> int:
+        self.refreshes += 1
+        return 0
+
+
+def test_an_ingest_by_another_process_is_followed_by_watch_notices_and_home_refreshes(tmp_path: Path) -> None:
+    settings = fake_settings(data_dir=tmp_path / "data")
+    messenger, board = MemoryMessenger(), CountingBoard()
+    old = Issue(
+        date=dt.date(2031, 3, 4), title="Weekly Security Digest", sections=(Section("Cyber", (Item("x"),)),)
+    )
+    core = fake_core(settings, [old], messengers=[messenger])
+    place = Destination("slack", "D0ALICE01")
+    build_conversations(core).handle(Message("slack", place, "U0ALICE01", "watch ransomware", direct=True))
+    sync_index(core, [board])
+    assert (messenger.sent(), board.refreshes) == (0, 0)  # nothing changed: nothing to announce
+    other = fake_core(settings)  # `digestbot ingest` in another process
+    new = Section("Cyber", (Item("A ransomware crew hit the Orlek grid operator."),))
+    other.archive.save_issue(Issue(dt.date(2031, 3, 11), "Weekly Security Digest", (new,)), source="b.txt")
+    sync_index(core, [board])
+    assert (messenger.sent(), board.refreshes) == (1, 1)
+    sync_index(core, [board])
+    assert (messenger.sent(), board.refreshes) == (1, 1)

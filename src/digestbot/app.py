@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from digestbot.conversation import Conversations
+from digestbot.conversation import ChatRules, Conversations
 from digestbot.core import Digestbot
 from digestbot.delivery import Deliverer, Publisher
 from digestbot.domain import Destination
@@ -20,7 +20,10 @@ from digestbot.sources import SourceReader
 from digestbot.store import Archive, ChatState, Database
 from digestbot.store.ledger import Ledger
 from digestbot.store.migrations import upgrade
+from digestbot.store.notices import NoticeLedger
 from digestbot.store.polling import PollState
+from digestbot.store.watches import WatchStore
+from digestbot.watching import DirectMessenger, WatchNotifier
 
 
 def build_core(
@@ -30,11 +33,12 @@ def build_core(
     reader: SourceReader | None = None,
     publishers: Sequence[Publisher] = (),
     destinations: Sequence[Destination] = (),
+    messengers: Sequence[DirectMessenger] = (),
 ) -> Digestbot:
     """Open the store and the search engine the settings describe (the model loads on first use).
 
     ``publishers`` post issues to each platform; ``destinations`` are the configured channels that
-    receive every issue besides the subscribed ones.
+    receive every issue besides the subscribed ones; ``messengers`` send watch notices to users.
     """
     db = Database(settings.resolved_database_url)
     archive, chat = Archive(db), ChatState(db)
@@ -43,8 +47,8 @@ def build_core(
         links=LinkPolicy(allow_private=settings.allow_private_feed_links),
         max_feed_entries=settings.max_feed_entries,
     )
-    ledger = Ledger(db, lease=dt.timedelta(seconds=settings.delivery_lease_seconds))
-    deliverer = Deliverer(archive, chat, ledger, publishers, destinations)
+    lease = dt.timedelta(seconds=settings.delivery_lease_seconds)
+    deliverer = Deliverer(archive, chat, Ledger(db, lease=lease), publishers, destinations)
     return Digestbot(
         archive,
         chat,
@@ -52,8 +56,10 @@ def build_core(
         reader,
         poller=SourcePoller(reader, PollState(db)),
         deliverer=deliverer,
+        notifier=WatchNotifier(WatchStore(db), NoticeLedger(db, lease=lease), messengers),
         default_k=settings.default_k,
         max_question_chars=settings.max_question_chars,
+        timeline_items=settings.timeline_items,
     )
 
 
@@ -66,9 +72,21 @@ def relevance_policy(settings: Settings) -> RelevancePolicy:
     )
 
 
-def build_conversations(core: Digestbot) -> Conversations:
-    """The conversation core every chat surface calls, over the archive and chat state of ``core``."""
-    return Conversations(core, core.chat)
+def build_conversations(core: Digestbot, settings: Settings | None = None) -> Conversations:
+    """The conversation core every chat surface calls, over the archive, chat state and watches of
+    ``core``, with the settings' limits (timeline pages, watches per user, topic length; without
+    settings, the defaults)."""
+    rules = ChatRules() if settings is None else chat_rules(settings)
+    return Conversations(core, core.chat, core.watches, rules=rules)
+
+
+def chat_rules(settings: Settings) -> ChatRules:
+    """The conversation's limits the settings describe."""
+    return ChatRules(
+        max_watches=settings.max_watches,
+        max_topic_chars=settings.max_watch_topic_chars,
+        timeline_page_items=settings.timeline_page_items,
+    )
 
 
 def upgrade_database(settings: Settings) -> str:

@@ -1,9 +1,10 @@
 """The console chat: the same commands and questions as Slack and Teams, typed at a prompt.
 
 Each line becomes a ``Message`` for the conversation core; its outcome is printed as text. ``more N``
-shows item N of the last answer in full (the console's "Details" button); a line starting with ``>`` is
-a reply in the last answer's thread (a follow-up, about that answer's issue first). Scheduled posts print here
-while the console is subscribed (it is on the first run; ``unsubscribe`` stops them).
+shows item N of the last answer in full (the console's "Details" button), ``more`` alone the next page of
+the last timeline; a line starting with ``>`` is a reply in the last answer's thread (a follow-up, about
+that answer's issue first). Scheduled posts print here while the console is subscribed (it is on the first
+run; ``unsubscribe`` stops them), and so do the notices of the console user's watches.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
-from digestbot.conversation import Answered, Conversations, Latest, Message, Outcome
+from digestbot.conversation import Answered, Conversations, Latest, Message, Outcome, Timeline
 from digestbot.core import Digestbot
 from digestbot.domain import Destination, Issue
-from digestbot.render.plain import issue_overview, outcome_text
+from digestbot.render.plain import issue_overview, outcome_text, watch_notice_text
+from digestbot.render.timeline import next_page
 from digestbot.render.words import plural
 from digestbot.settings import Settings
+from digestbot.watching import Notice
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,10 @@ class ConsoleChat:
         more = _MORE.match(text.strip())
         if more is not None:
             return self._more(int(more.group(1)))
+        if text.strip().lower() == "more":
+            text = (next_page(self._last) if isinstance(self._last, Timeline) else None) or ""
+            if not text:
+                return "“more” shows the next page of a timeline: ask for one first (timeline ransomware)."
         follow_up = text.lstrip().startswith(">")
         thread = self._thread if follow_up else None
         reply_thread = thread or f"console-{self._session}-{next(self._replies)}"
@@ -84,6 +91,7 @@ class ConsoleChat:
             text.lstrip().removeprefix(">"),
             thread=thread,
             reply_thread=reply_thread,
+            direct=True,
         )
         outcome = self.conversations.handle(message)
         self._last = outcome
@@ -127,6 +135,25 @@ class ConsolePublisher:
         return issue.date.isoformat()
 
 
+class ConsoleMessenger:
+    """Watch notices for the console user: printed at the prompt."""
+
+    platform = SURFACE
+    can_look = False  # nothing printed can be looked up again
+
+    def __init__(self, chat: ConsoleChat) -> None:
+        self.chat = chat
+
+    def find_notice(self, notice: Notice) -> str | None:
+        """A console keeps no history to look in."""
+        return None
+
+    def send_notice(self, notice: Notice) -> str:
+        """Print the notice."""
+        self.chat.post(f"\n{watch_notice_text(notice)}")
+        return notice.key
+
+
 def run_console(
     core: Digestbot, conversations: Conversations, settings: Settings, stdin: TextIO, stdout: TextIO
 ) -> None:
@@ -138,6 +165,7 @@ def run_console(
     greeting = f"digestbot console — {len(core.issues())} issues in the archive. Type /digest help."
     chat = ConsoleChat(conversations, stdin, stdout, interactive=stdin.isatty(), greeting=greeting)
     core.attach_publisher(ConsolePublisher(chat))
+    core.attach_messenger(ConsoleMessenger(chat))
     core.warm_up()
     scheduler = build_scheduler(core, settings)
     scheduler.start()

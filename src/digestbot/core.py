@@ -1,4 +1,4 @@
-"""The core facade every adapter calls: ingest(), ask(), latest(), and chat state.
+"""The core facade every adapter calls: ingest(), ask(), latest(), story(), watch notices, and chat state.
 
 It is platform-neutral: it never imports Slack, Teams, APScheduler, HTTP frameworks or mrkdwn.
 """
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from digestbot.answers import ask as answer_question
 from digestbot.delivery import Deliverer, DeliveryReport, PlannedPost, Publisher
-from digestbot.domain import Answer, Destination, Hit, Issue, IssueSummary
+from digestbot.domain import Answer, AnswerItem, Destination, Hit, Issue, IssueSummary
 from digestbot.errors import DigestbotError, NotFoundError
 from digestbot.parse import parse_document
 from digestbot.poller import SourcePoller
@@ -23,6 +23,8 @@ from digestbot.settings import SourceConfig
 from digestbot.sources import Document, SourceReader
 from digestbot.store import Archive, ChatState, SaveOutcome
 from digestbot.store.archive import stored_hit
+from digestbot.stories import Story, story_of
+from digestbot.watching import DirectMessenger, NoticeReport, WatchNotifier
 
 if TYPE_CHECKING:
     from digestbot.evaluation import EvalReport
@@ -72,8 +74,10 @@ class Digestbot:
         *,
         poller: SourcePoller | None = None,
         deliverer: Deliverer | None = None,
+        notifier: WatchNotifier | None = None,
         default_k: int = 5,
         max_question_chars: int = 500,
+        timeline_items: int = 60,
     ) -> None:
         self.archive = archive
         self.chat = chat
@@ -81,8 +85,11 @@ class Digestbot:
         self.reader = reader
         self.poller = poller
         self.deliverer = deliverer
+        self.notifier = notifier
+        self.watches = notifier.watches if notifier is not None else None
         self.default_k = default_k
         self.max_question_chars = max_question_chars
+        self.timeline_items = timeline_items
 
     # -- archive ----------------------------------------------------------------------------------
 
@@ -157,6 +164,41 @@ class Digestbot:
         """Deliver to one more platform (e.g. the console), and to ``destinations`` always."""
         self._deliverer().attach(publisher, destinations)
 
+    def posts(self, issue_date: dt.date, platform: str) -> list[tuple[str, str]]:
+        """Where that issue was posted on that platform: (channel id, post reference) pairs."""
+        return [] if self.deliverer is None else self.deliverer.ledger.posts(issue_date, platform)
+
+    def channels(self, platform: str) -> list[Destination]:
+        """The destinations of that platform that receive each new issue (configured and subscribed)."""
+        configured = self.deliverer.configured if self.deliverer is not None else []
+        found: dict[str, Destination] = {}
+        for dest in [*configured, *self.chat.destinations(platform)]:
+            if dest.platform == platform:
+                found.setdefault(dest.channel_id, dest)
+        return list(found.values())
+
+    # -- watches ----------------------------------------------------------------------------------
+
+    def notify_watches(self) -> NoticeReport:
+        """Send each watch's user the items of every new issue about its topic, once per (issue, watch).
+        The index is brought up to date first, so an issue another process ingested is matched too."""
+        if self.notifier is None:
+            return NoticeReport()
+        self.engine.sync()
+        return self.notifier.notify(self.engine.snapshot().issue_dates, self.matches)
+
+    def attach_messenger(self, messenger: DirectMessenger) -> None:
+        """Send watch notices to the users of one more platform (e.g. the console)."""
+        if self.notifier is not None:
+            self.notifier.attach(messenger)
+
+    def matches(self, topic: str, issue_date: dt.date) -> tuple[AnswerItem, ...]:
+        """The items of that issue about a topic, as an answer scoped to the issue would use them."""
+        answer = self.ask(topic, issue_date=issue_date)
+        if answer.widened_from is not None:  # nothing in that issue: the answer searched every issue
+            return ()
+        return tuple(item for item in answer.items if item.hit.date == issue_date)
+
     def _deliverer(self) -> Deliverer:
         if self.deliverer is None:
             raise DigestbotError("no chat destinations can be posted to: configure Slack or Teams first")
@@ -212,6 +254,10 @@ class Digestbot:
         """Load the search index and the embedding model now, so no user waits for them."""
         self.engine.ensure_index()
         self.ask("warm up")
+
+    def story(self, topic: str) -> Story:
+        """Every item about a topic across issues, oldest first (a timeline), as answers choose items."""
+        return story_of(topic, self.ask(topic, k=self.timeline_items))
 
     def ask(self, question: str, *, k: int | None = None, issue_date: dt.date | None = None) -> Answer:
         """Answer a question from the archive, citing the issue date and section of every item used."""

@@ -80,6 +80,30 @@ class Destination:
 
 
 @dataclass(frozen=True)
+class Recipient:
+    """Someone the bot can message directly: a user of one platform, and what is known of where to reach
+    them. ``tenant_id`` is the Slack workspace or the Teams tenant; ``conversation_id`` and ``service_url``
+    are a 1:1 conversation with the bot (Teams can message a user only there; Slack opens one itself)."""
+
+    platform: str
+    user_id: str
+    tenant_id: str | None = None
+    conversation_id: str | None = None
+    service_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A topic a user follows: a direct message when a new issue has items about it. ``since`` is the
+    newest issue when the watch began (None: the archive was empty); only later issues are matched."""
+
+    id: int
+    recipient: Recipient
+    topic: str
+    since: date | None = None
+
+
+@dataclass(frozen=True)
 class Hit:
     """A search result: one item with where it came from and how well it matched."""
 

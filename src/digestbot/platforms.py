@@ -1,11 +1,13 @@
-"""Which chat platforms are configured, and their parts: publishers, destinations, HTTP routes.
+"""Which chat platforms are configured, and their parts: publishers, messengers, destinations, home
+boards, HTTP routes.
 
-The one place that knows every platform; the core only sees the ``Publisher`` port.
+The one place that knows every platform; the core only sees the ``Publisher`` and ``DirectMessenger`` ports.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute
 
@@ -13,6 +15,10 @@ from digestbot.conversation import Conversations
 from digestbot.delivery import Publisher
 from digestbot.domain import Destination
 from digestbot.settings import Settings
+from digestbot.watching import DirectMessenger
+
+if TYPE_CHECKING:
+    from digestbot.scheduler import HomeBoard
 
 
 def slack_configured(settings: Settings) -> bool:
@@ -37,6 +43,31 @@ def publishers(settings: Settings) -> list[Publisher]:
 
         built.append(build_teams_publisher(settings))
     return built
+
+
+def messengers(settings: Settings) -> list[DirectMessenger]:
+    """A messenger (watch notices to users) for each configured platform."""
+    built: list[DirectMessenger] = []
+    if slack_configured(settings):
+        from digestbot.slack.messenger import SlackMessenger
+        from digestbot.slack.publisher import build_web_client
+
+        built.append(SlackMessenger(build_web_client(settings)))
+    if teams_configured(settings):
+        from digestbot.teams import TeamsMessenger, build_teams_publisher
+
+        built.append(TeamsMessenger(build_teams_publisher(settings)))
+    return built
+
+
+def home_boards(settings: Settings, conversations: Conversations) -> list[HomeBoard]:
+    """What refreshes users' homes after a new issue: Slack's App Home, when Slack is configured."""
+    if not slack_configured(settings):
+        return []
+    from digestbot.slack.home import SlackHomeBoard
+    from digestbot.slack.publisher import build_web_client
+
+    return [SlackHomeBoard(build_web_client(settings), conversations)]
 
 
 def configured_destinations(settings: Settings) -> list[Destination]:

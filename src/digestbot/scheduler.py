@@ -1,11 +1,14 @@
-"""The weekly schedule (APScheduler): poll the sources, ingest, update the index, deliver; and, every few
-seconds, the check that keeps this replica's index up with ingests made by other processes."""
+"""The weekly schedule (APScheduler): poll the sources, ingest, update the index, deliver, then send watch
+notices and refresh users' homes; and, every few seconds, the check that keeps this replica's index up
+with ingests made by other processes (after which watch notices and homes follow too)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -34,9 +37,25 @@ def cron_trigger(expression: str, timezone: str) -> CronTrigger:
         raise ConfigError(f"schedule: {expression!r} is not a cron expression ({exc})") from None
 
 
-def run_cycle(core: Digestbot, settings: Settings) -> DeliveryReport | None:
-    """One cycle: poll sources, ingest, index, deliver. Never raises: a failed cycle is logged and the
-    next one runs as scheduled. Returns what the delivery did (None if the cycle failed)."""
+class HomeBoard(Protocol):
+    """Refreshes the homes of users who opened one (Slack's App Home) after a new issue arrived."""
+
+    def refresh(self) -> int:
+        """Publish every home due a refresh; how many were published."""
+        ...
+
+
+def run_cycle(core: Digestbot, settings: Settings, boards: Sequence[HomeBoard] = ()) -> DeliveryReport | None:
+    """One cycle: poll sources, ingest, index, deliver, then watch notices and homes. Never raises: a
+    failed cycle is logged and the next one runs as scheduled. Returns what the delivery did (None if
+    the cycle failed)."""
+    try:
+        return _deliver(core, settings)
+    finally:
+        announce(core, boards)
+
+
+def _deliver(core: Digestbot, settings: Settings) -> DeliveryReport | None:
     try:
         if settings.sources:
             report = core.poll(settings.sources)
@@ -58,6 +77,29 @@ def run_cycle(core: Digestbot, settings: Settings) -> DeliveryReport | None:
     return None
 
 
+def announce(core: Digestbot, boards: Sequence[HomeBoard] = ()) -> None:
+    """After new issues may have arrived: each watch's notices, then the homes due a refresh. Never
+    raises (a failure is logged; the ledger makes the next run finish what this one could not)."""
+    try:
+        notices = core.notify_watches()
+        if notices.sent or notices.failed or notices.found or notices.unreachable or notices.unconfirmed:
+            log.info(
+                "watches: %d sent, %d found already sent, %d failed, %d unreachable, %d not confirmed",
+                len(notices.sent),
+                len(notices.found),
+                len(notices.failed),
+                len(notices.unreachable),
+                len(notices.unconfirmed),
+            )
+    except Exception:
+        log.exception("watch notices failed; tried again at the next run")
+    for board in boards:
+        try:
+            board.refresh()
+        except Exception:
+            log.exception("refreshing homes failed")
+
+
 @dataclass
 class Cycle:
     """The scheduled job: ``run_cycle``, then, while another process holds some deliveries, another
@@ -66,9 +108,10 @@ class Cycle:
     core: Digestbot
     settings: Settings
     scheduler: BaseScheduler
+    boards: Sequence[HomeBoard] = field(default_factory=tuple)
 
     def __call__(self) -> None:
-        report = run_cycle(self.core, self.settings)
+        report = run_cycle(self.core, self.settings, self.boards)
         if report is None or not report.busy:
             return
         wait = dt.timedelta(seconds=self.settings.delivery_lease_seconds + 1)
@@ -82,21 +125,29 @@ class Cycle:
         )
 
 
-def sync_index(core: Digestbot) -> None:
-    """Refresh the index when another process changed the archive. Never raises (runs every few seconds)."""
+def sync_index(core: Digestbot, boards: Sequence[HomeBoard] = ()) -> None:
+    """Refresh the index when another process changed the archive (a replica's poll, ``digestbot
+    ingest``), then send the watch notices and refresh the homes a new issue calls for. Never raises
+    (runs every few seconds)."""
     try:
-        if core.sync_index():
-            log.info("index refreshed: the archive was changed by another process")
+        changed = core.sync_index()
     except Exception:
         log.exception("could not refresh the index; trying again at the next check")
+        return
+    if changed:
+        log.info("index refreshed: the archive was changed by another process")
+        announce(core, boards)
 
 
-def build_scheduler(core: Digestbot, settings: Settings) -> BackgroundScheduler:
+def build_scheduler(
+    core: Digestbot, settings: Settings, *, boards: Sequence[HomeBoard] = ()
+) -> BackgroundScheduler:
     """A scheduler running the cycle on the configured cron schedule, once soon after start-up to catch
-    up on anything missed while the bot was down, and the archive check every few seconds."""
+    up on anything missed while the bot was down, and the archive check every few seconds; ``boards``
+    refresh users' homes after a new issue."""
     trigger = cron_trigger(settings.schedule, settings.timezone)
     scheduler = BackgroundScheduler(timezone=trigger.timezone)
-    cycle = Cycle(core, settings, scheduler)
+    cycle = Cycle(core, settings, scheduler, boards)
     scheduler.add_job(cycle, trigger, id=JOB_ID, max_instances=1, coalesce=True, misfire_grace_time=6 * 3600)
     scheduler.add_job(
         cycle,
@@ -109,7 +160,7 @@ def build_scheduler(core: Digestbot, settings: Settings) -> BackgroundScheduler:
         sync_index,
         "interval",
         seconds=settings.archive_poll_seconds,
-        args=(core,),
+        args=(core, boards),
         id=f"{JOB_ID}-sync",
         max_instances=1,
         coalesce=True,

@@ -74,6 +74,16 @@ class Settings(BaseSettings):
     relevance_floor: float = Field(default=0.24, ge=-1.0, le=1.0)
     relevance_named_floor: float = Field(default=0.1, ge=-1.0, le=1.0)
 
+    # Timelines and watches
+    timeline_items: int = Field(
+        default=60, ge=1, le=500, description="At most this many items make a timeline (its search depth)."
+    )
+    timeline_page_items: int = Field(
+        default=10, ge=1, le=50, description="Items per page of a timeline; `timeline X page 2` shows more."
+    )
+    max_watches: int = Field(default=10, ge=1, le=100, description="Watches one user may hold.")
+    max_watch_topic_chars: int = Field(default=100, ge=10, le=300, description="The longest watch topic.")
+
     # Slack
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None

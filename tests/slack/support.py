@@ -111,6 +111,19 @@ class SlackDriver:
         url = self.emulator.response_url(f"click-{self._responses}")
         return self.post(testing.share_click(question, url, channel=channel, user=user), FORM)
 
+    def click(self, action_id: str, value: str, *, user: str = ALICE, home: bool = False) -> httpx.Response:
+        """A click on a button under an ephemeral reply in ``CHANNEL``, or on the Home tab (``home``)."""
+        self._responses += 1
+        url = self.emulator.response_url(f"click-{self._responses}")
+        body = testing.button_click(action_id, value, user=user, channel=CHANNEL, response_url=url, home=home)
+        return self.post(body, FORM)
+
+    def submit(
+        self, callback_id: str, values: dict[str, dict[str, str]], *, user: str = ALICE
+    ) -> httpx.Response:
+        """A modal's submission."""
+        return self.post(testing.view_submission(callback_id, values, user=user), FORM)
+
     def event(self, event: dict[str, Any], event_id: str, *, retry: int = 0) -> httpx.Response:
         """An Events API delivery; ``retry`` > 0 marks it as Slack's redelivery."""
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}

@@ -130,6 +130,8 @@ def test_the_manifest_declares_what_the_bot_uses() -> None:
         "message.channels",
         "message.groups",
         "message.im",
+        "app_home_opened",
     ]
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True

@@ -41,7 +41,8 @@ def test_manifest_declares_the_bot_in_every_scope_with_the_commands() -> None:
     [bot] = manifest["bots"]
     assert bot["scopes"] == ["team", "groupChat", "personal"]
     titles = [command["title"] for command in bot["commandLists"][0]["commands"]]
-    assert titles == ["help", "latest", "subscribe", "unsubscribe", "status"]
+    assert titles == ["help", "latest", "timeline", "watch", "watches", "subscribe", "unsubscribe", "status"]
+    assert all(len(command["description"]) <= 128 for command in bot["commandLists"][0]["commands"])
     assert manifest["icons"] == {"color": "color.png", "outline": "outline.png"}
     assert len(manifest["name"]["short"]) <= 30 and len(manifest["description"]["short"]) <= 80
     assert len(manifest["description"]["full"]) <= 4000

@@ -47,6 +47,7 @@ def default_factory(settings: Settings) -> Digestbot:
         settings,
         publishers=platforms.publishers(settings),
         destinations=platforms.configured_destinations(settings),
+        messengers=platforms.messengers(settings),
     )
 
 
@@ -77,7 +78,7 @@ class Runtime:
         """The conversation core over this core (for the chat surfaces)."""
         from digestbot.app import build_conversations
 
-        return build_conversations(self.core())
+        return build_conversations(self.core(), self.settings)
 
 
 def runtime(ctx: typer.Context) -> Runtime:

@@ -31,7 +31,7 @@ def serve(
     from digestbot.serve import run_chat
 
     core, conversations = run.core(), run.conversations()
-    scheduler = build_scheduler(core, settings)
+    scheduler = build_scheduler(core, settings, boards=platforms.home_boards(settings, conversations))
     scheduler.start()
     try:
         run_chat(settings, core, conversations, extra_routes=platforms.extra_routes(settings, conversations))

@@ -2,8 +2,8 @@
 
 It owns what a message means: which messages are answered, dedupe of redelivered events, command
 parsing, follow-up scoping (a reply in the thread of a digest post or an answer is about that issue),
-subscriptions, help, latest, questions, and the empty-archive and error cases. It returns typed outcomes
-and never words anything: renderers do.
+subscriptions, help, latest, questions, timelines, watches, a user's home, and the empty-archive and
+error cases. It returns typed outcomes and never words anything: renderers do.
 """
 
 from __future__ import annotations
@@ -14,23 +14,29 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from digestbot.conversation.commands import Command, Verb, parse_command
+from digestbot.conversation.home import compose_home, homes_due
 from digestbot.conversation.messages import (
     Answered,
     Details,
     EmptyArchive,
     Failed,
     Help,
+    Home,
     Ignored,
     Latest,
     Message,
     Outcome,
     Subscription,
     SubscriptionAction,
+    Timeline,
     outcome_issue,
 )
+from digestbot.conversation.watches import DEFAULT_RULES, ChatRules, WatchDesk
 from digestbot.domain import Answer, Destination, Hit, Issue
 from digestbot.errors import DigestbotError
 from digestbot.store.chat import ChatState
+from digestbot.store.watches import WatchStore
+from digestbot.stories import Story
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +60,30 @@ class Library(Protocol):
         """Stored items by id, as hits (unknown ids are left out)."""
         ...
 
+    def story(self, topic: str) -> Story:
+        """Every item about a topic across issues, oldest first."""
+        ...
+
+    def posts(self, issue_date: dt.date, platform: str) -> list[tuple[str, str]]:
+        """Where that issue was posted on that platform: (channel id, post reference) pairs."""
+        ...
+
+    def channels(self, platform: str) -> list[Destination]:
+        """The destinations of that platform that receive each new issue."""
+        ...
+
 
 class Conversations:
     """Turns a ``Message`` into an ``Outcome``; safe to call from several threads at once."""
 
-    def __init__(self, library: Library, chat: ChatState) -> None:
+    def __init__(
+        self, library: Library, chat: ChatState, watches: WatchStore | None = None, *,
+        rules: ChatRules = DEFAULT_RULES,
+    ) -> None:  # fmt: skip
         self.library = library
         self.chat = chat
+        self.rules = rules
+        self.desk = None if watches is None else WatchDesk(watches, library.newest_date, rules)
 
     def handle(self, message: Message) -> Outcome:
         """What to reply to a message (``Ignored`` when the bot should stay silent). Never raises."""
@@ -78,8 +101,10 @@ class Conversations:
             return Ignored.NOT_ADDRESSED
         if message.event_id and not self.chat.first_sighting(_event_key(message)):
             return Ignored.DUPLICATE
+        if self.desk is not None:
+            self.desk.remember(message)
         outcome = self._run(parse_command(message.text), message, scope)
-        if message.reply_thread is not None and isinstance(outcome, Answered | Latest):
+        if message.reply_thread is not None and isinstance(outcome, Answered | Latest | Timeline):
             # Remembered before the reply is posted, so a reply that comes right after it is recognised.
             self.remember_thread(message.surface, message.place, message.reply_thread, outcome)
         return outcome
@@ -100,6 +125,10 @@ class Conversations:
                 return EmptyArchive() if issue is None else Latest(issue)
             case Verb.ASK:
                 return self.ask(command.question, scope)
+            case Verb.TIMELINE:
+                return self.timeline(command.question, command.page)
+            case Verb.WATCH | Verb.UNWATCH | Verb.WATCHES:
+                return self._watches(command, message)
         return self._subscription(SubscriptionAction(command.verb.value), message)
 
     def ask(self, question: str, scope: dt.date | None = None) -> Outcome:
@@ -107,6 +136,54 @@ class Conversations:
         if self.library.newest_date() is None:
             return EmptyArchive()
         return Answered(self.library.ask(question, issue_date=scope))
+
+    def timeline(self, topic: str, page: int = 1) -> Outcome:
+        """A page of the story of a topic across issues (a page past the end shows the last one)."""
+        if not topic:
+            return Failed("name a topic, e.g. “timeline ransomware”")
+        if self.library.newest_date() is None:
+            return EmptyArchive()
+        story = self.library.story(topic)
+        size = self.rules.timeline_page_items
+        return Timeline(story, min(page, story.pages(size)), size)
+
+    def _watches(self, command: Command, message: Message) -> Outcome:
+        if self.desk is None:
+            return Failed("watches are not available here")
+        match command.verb:
+            case Verb.WATCH:
+                return self.desk.watch(message, command.question)
+            case Verb.UNWATCH:
+                return self.desk.unwatch(message, command.question)
+        return self.desk.listed(message)
+
+    def unwatch(self, surface: str, user: str, watch_id: int) -> Outcome:
+        """A "Remove" button on one of the user's watches; never raises."""
+        try:
+            return self.desk.unwatch_id(surface, user, watch_id) if self.desk else Failed("no watches here")
+        except Exception:
+            log.exception("%s: removing watch %s failed", surface, watch_id)
+            return Failed()
+
+    def home(
+        self, surface: str, user: str, tenant: str | None = None, *, opened: bool = True
+    ) -> Home | Failed:
+        """The user's home (``opened``: they opened it now, so it is kept fresh); never raises."""
+        try:
+            if opened:
+                self.chat.home_opened(surface, user, tenant)
+            return compose_home(
+                self.library, self.desk.store if self.desk else None, self.rules, surface, user, tenant
+            )
+        except DigestbotError as exc:
+            return Failed(str(exc))
+        except Exception:
+            log.exception("%s: the home of %s failed", surface, user)
+            return Failed()
+
+    def homes_due(self, surface: str) -> list[tuple[str, str | None]]:
+        """The users whose home to refresh now (after a new issue; one replica gets them)."""
+        return homes_due(self.library, self.chat, surface)
 
     def _subscription(self, action: SubscriptionAction, message: Message) -> Subscription:
         place = message.place
@@ -140,6 +217,11 @@ class Conversations:
     def uninstalled(self, place: Destination) -> bool:
         """The app was removed from a conversation: stop delivering there. True if it was subscribed."""
         return self.chat.unsubscribe(place.platform, place.channel_id)
+
+    def remember_direct(self, surface: str, user: str, place: Destination) -> None:
+        """A 1:1 chat with a user became known (a personal install): where to message them directly."""
+        if self.desk is not None and user:
+            self.desk.remember(Message(surface, place, user, "", direct=True))
 
     def refresh_reference(self, place: Destination) -> None:
         """Keep a subscribed conversation's reference (Teams serviceUrl) current."""

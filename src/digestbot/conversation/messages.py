@@ -10,7 +10,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
-from digestbot.domain import Answer, Destination, Hit, Issue
+from digestbot.domain import Answer, AnswerItem, Destination, Hit, Issue, IssueSummary, Watch
+from digestbot.stories import Story
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,9 @@ class Message:
     the thread the reply will be posted in, when the surface knows it in advance (a reply there is a
     follow-up); ``addressed`` whether it was meant for the bot (a command, a mention, a direct message) —
     otherwise only a reply in a thread the bot started is answered. ``event_id`` identifies a delivery,
-    so a redelivered event is answered once.
+    so a redelivered event is answered once. ``direct`` marks a 1:1 conversation, remembered as where to
+    message the user (Teams can message a user only there). ``place.tenant_id`` is the Slack workspace or
+    the Teams tenant, when the surface knows it.
     """
 
     surface: str
@@ -33,6 +36,7 @@ class Message:
     reply_thread: str | None = None
     addressed: bool = True
     event_id: str | None = None
+    direct: bool = False  # written in a 1:1 conversation with the bot (a Slack DM, a Teams personal chat)
 
 
 class Ignored(enum.Enum):
@@ -90,6 +94,79 @@ class Details:
 
 
 @dataclass(frozen=True)
+class Timeline:
+    """A page of the story of a topic: its items oldest first, ``per_page`` at a time."""
+
+    story: Story
+    page: int = 1
+    per_page: int = 10
+
+    @property
+    def pages(self) -> int:
+        """How many pages the whole story takes."""
+        return self.story.pages(self.per_page)
+
+    @property
+    def shown(self) -> tuple[AnswerItem, ...]:
+        """The items on this page."""
+        return self.story.page(self.page, self.per_page)
+
+    @property
+    def offset(self) -> int:
+        """How many items come before this page."""
+        return (self.page - 1) * self.per_page
+
+
+@dataclass(frozen=True)
+class Watched:
+    """``watch``: the topic is watched (``added`` False: it already was). ``count`` of ``limit`` watches
+    are held; ``direct``: a 1:1 conversation with the user is known (Teams can message them only there)."""
+
+    topic: str
+    added: bool
+    count: int
+    limit: int
+    direct: bool
+
+
+@dataclass(frozen=True)
+class WatchFull:
+    """``watch`` refused: the user already holds ``limit`` watches."""
+
+    topic: str
+    limit: int
+
+
+@dataclass(frozen=True)
+class Unwatched:
+    """``unwatch``: the topic is no longer watched (``removed`` False: it was not watched)."""
+
+    topic: str
+    removed: bool
+
+
+@dataclass(frozen=True)
+class WatchList:
+    """``watches``: the user's watches, oldest first, of at most ``limit``."""
+
+    watches: tuple[Watch, ...]
+    limit: int
+    direct: bool
+
+
+@dataclass(frozen=True)
+class Home:
+    """What a user's home (Slack's App Home) shows: the newest issue, where it was posted on this
+    platform (channel id, post reference), the user's watches, and the channels receiving new issues."""
+
+    latest: IssueSummary | None
+    post: tuple[str, str] | None
+    watches: tuple[Watch, ...]
+    limit: int
+    channels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Failed:
     """The request failed: ``reason`` is a domain error's message (safe to show), None an unexpected
     error (logged with its traceback; the user gets an apology)."""
@@ -97,7 +174,21 @@ class Failed:
     reason: str | None = None
 
 
-Outcome = Ignored | Help | EmptyArchive | Latest | Answered | Subscription | Details | Failed
+Outcome = (
+    Ignored
+    | Help
+    | EmptyArchive
+    | Latest
+    | Answered
+    | Subscription
+    | Details
+    | Timeline
+    | Watched
+    | WatchFull
+    | Unwatched
+    | WatchList
+    | Failed
+)
 
 
 def outcome_issue(outcome: Outcome) -> dt.date | None:

@@ -13,9 +13,16 @@ from digestbot.conversation import (
     Latest,
     Outcome,
     Subscription,
+    Timeline,
+    Unwatched,
+    Watched,
+    WatchFull,
+    WatchList,
 )
-from digestbot.domain import Answer, Hit, Issue, IssueSummary
+from digestbot.domain import Answer, AnswerItem, Hit, Issue, IssueSummary
 from digestbot.render import words
+from digestbot.render.timeline import by_issue, next_page, page_note
+from digestbot.watching import Notice
 
 COMMAND = "/digest"
 
@@ -90,9 +97,55 @@ def help_text() -> str:
     lines = [words.HELP_INTRO]
     lines += [f"  {f'{COMMAND} {t.usage}':<{width}}{t.meaning}" for t in words.HELP_TOPICS]
     lines.append(f"  {'more N':<{width}}the full text and analysis of item N of the last answer")
+    lines.append(f"  {'more':<{width}}the next page of the last timeline")
     lines.append(f"  {'> question':<{width}}a follow-up about the last answer's issue")
     lines.append("(/digest is optional here.) " + words.HELP_OUTRO)
     return "\n".join(lines)
+
+
+def timeline_text(timeline: Timeline) -> str:
+    """A page of a timeline: its heading, then each issue's items, one cited line each."""
+    story = timeline.story
+    if not story.found:
+        return words.timeline_nothing(story)
+    lines = [words.timeline_heading(story)]
+    for group in by_issue(timeline.shown):
+        lines.append(group.label)
+        lines += [_cited_line(item) for item in group.items]
+    lines += [f"({note})" for note in words.story_notes(story)]
+    note, more = page_note(timeline), next_page(timeline)
+    if note is not None:
+        lines.append(note + (" (type “more” for the next page)" if more is not None else ""))
+    return "\n".join(lines)
+
+
+def _cited_line(item: AnswerItem) -> str:
+    return f"  • {item.line} — {words.cite_hit(item.hit)}"
+
+
+def watch_notice_text(notice: Notice) -> str:
+    """A watch notice: the new issue's items about the topic, one cited line each."""
+    topic = notice.watch.topic
+    lines = [words.notice_heading(topic, notice.issue_date, len(notice.items))]
+    lines += [_cited_line(item) for item in notice.items]
+    lines.append(words.notice_footer(topic, ""))
+    return "\n".join(lines)
+
+
+def watches_text(watches: WatchList) -> str:
+    """The user's watches, one per line."""
+    lines = [words.watches_heading(len(watches.watches), watches.limit, "")]
+    lines += [f"  • {watch.topic}" for watch in watches.watches]
+    return "\n".join(lines)
+
+
+def _watch_text(outcome: Watched | WatchFull | Unwatched) -> str:
+    match outcome:
+        case Watched(topic, added, count, limit):
+            return words.watched_line(topic, added, count, limit)
+        case WatchFull(_, limit):
+            return words.watch_full_line(limit, "")
+    return words.unwatched_line(outcome.topic, outcome.removed, "")
 
 
 def outcome_text(outcome: Outcome) -> str:
@@ -109,6 +162,12 @@ def outcome_text(outcome: Outcome) -> str:
             return words.subscription_line(action.value, flag, place="console", command="subscribe")
         case Details(hits):
             return details_text(hits)
+        case Timeline():
+            return timeline_text(outcome)
+        case Watched() | WatchFull() | Unwatched():
+            return _watch_text(outcome)
+        case WatchList():
+            return watches_text(outcome)
         case Failed(reason):
             return words.failure_line(reason)
         case Help():

@@ -17,6 +17,11 @@ from digestbot.conversation import (
     Latest,
     Outcome,
     Subscription,
+    Timeline,
+    Unwatched,
+    Watched,
+    WatchFull,
+    WatchList,
 )
 from digestbot.domain import Answer, AnswerItem, Hit, Issue, Section
 from digestbot.render import words
@@ -37,6 +42,7 @@ from digestbot.render.slack_blocks import (
     paginate,
     section,
 )
+from digestbot.render.slack_story import timeline_message, watch_message
 
 COMMAND = "/digest"
 SHARE_ACTION = "digest_share"
@@ -173,6 +179,7 @@ def help_message() -> SlackMessage:
     lines = [f"*{escape(words.HELP_INTRO)}*"]
     lines += [f"`{COMMAND} {escape(t.usage)}` — {escape(t.meaning)}" for t in words.HELP_TOPICS]
     lines.append("You can also mention me in a channel, reply in my threads, or message me directly.")
+    lines.append("My Home tab shows the latest issue, your watches and the channels getting the digest.")
     return SlackMessage(
         fallback(words.HELP_INTRO), [section("\n".join(lines)), context(escape(words.HELP_OUTRO))]
     )
@@ -199,6 +206,10 @@ def outcome_message(outcome: Outcome, *, share: bool = False, shared_by: str | N
             return subscription_message(outcome)
         case Details(hits):
             return details_message(hits)
+        case Timeline():
+            return timeline_message(outcome)
+        case Watched() | WatchFull() | Unwatched() | WatchList():
+            return watch_message(outcome)
         case Failed(reason):
             return notice(words.failure_line(reason))
         case Help():

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from digestbot.domain import Answer, Hit, Period, PeriodKind
+from digestbot.stories import Story
 
 _POSSESSIVES = ("’s ", "‘s ", "'s ")
 
@@ -139,6 +140,9 @@ HELP_TOPICS = (
     HelpTopic("what did we say about protests in July 2024?", "a question; dates become filters"),
     HelpTopic("ransomware in the last week of November 2024", "“last week”, “Q3 2024”, “spring 2025”…"),
     HelpTopic("latest", "the newest issue"),
+    HelpTopic("timeline iran", "how a story developed across issues, oldest first (“page 2” for more)"),
+    HelpTopic("watch ransomware", "a direct message when a new issue has items about it"),
+    HelpTopic("unwatch ransomware | watches", "stop watching a topic; list what you watch"),
     HelpTopic("subscribe | unsubscribe | status", "weekly delivery here"),
     HelpTopic("help", "this list"),
 )
@@ -168,3 +172,89 @@ def subscription_line(action: str, flag: bool, *, place: str, command: str) -> s
 def failure_line(reason: str | None) -> str:
     """A failed request: the domain error's own (safe) message, or a generic apology."""
     return APOLOGY if reason is None else f"Sorry: {reason}"
+
+
+# -- timelines and watches ------------------------------------------------------------------------------
+
+
+def quoted(topic: str) -> str:
+    """A user's topic in quotes: “ransomware”."""
+    return f"“{topic}”"
+
+
+def timeline_heading(story: Story) -> str:
+    """ "Veloria – Drassk border: 6 items, 4 Mar 2025 – 13 Jan 2026" (one date when all share it)."""
+    first, last = story.first, story.last
+    if first is None or last is None:
+        return story.topic
+    span = short_date(first) if first == last else f"{short_date(first)} – {short_date(last)}"
+    return f"{story.topic[:1].upper()}{story.topic[1:]}: {plural(len(story.items), 'item')}, {span}"
+
+
+def timeline_nothing(story: Story) -> str:
+    """A timeline with no item about its topic."""
+    where = f" in {describe_period(story.period)}" if story.period is not None else ""
+    return f"I found nothing in the digests about {quoted(story.topic)}{where}: no timeline to show."
+
+
+def story_notes(story: Story) -> list[str]:
+    """What a surface says about how a timeline was found (a date filter, a shortened topic)."""
+    notes = [f"Searched {describe_period(story.period)}."] if story.period is not None else []
+    if story.shortened_to is not None:
+        notes.append(f"Your topic was shortened to {story.shortened_to} characters.")
+    return notes
+
+
+def timeline_range(first: int, last: int, total: int) -> str:
+    """Which items of the story a page shows: "Items 11–20 of 25."."""
+    return f"Items {first}–{last} of {total}."
+
+
+def timeline_command(topic: str, page: int) -> str:
+    """The command that shows another page of a timeline."""
+    return f"timeline {topic} page {page}"
+
+
+def watched_line(topic: str, added: bool, count: int, limit: int) -> str:
+    """The reply to ``watch``."""
+    if not added:
+        return f"You already watch {quoted(topic)}."
+    return (
+        f"Watching {quoted(topic)}: when a new issue has items about it, you get a direct message "
+        f"({count} of {limit} watches)."
+    )
+
+
+def watch_full_line(limit: int, prefix: str) -> str:
+    """``watch`` refused at the limit (``prefix``: how the surface's commands start, e.g. "/digest ")."""
+    return f"You already watch {limit} topics, the most allowed: “{prefix}unwatch <topic>” one first."
+
+
+def unwatched_line(topic: str, removed: bool, prefix: str) -> str:
+    """The reply to ``unwatch``."""
+    if removed:
+        return f"No longer watching {quoted(topic)}."
+    return f"You were not watching {quoted(topic)}; “{prefix}watches” lists what you watch."
+
+
+def watches_heading(count: int, limit: int, prefix: str) -> str:
+    """The head of the ``watches`` list."""
+    if count == 0:
+        return f"You watch nothing yet. Try “{prefix}watch ransomware”."
+    return f"You watch {plural(count, 'topic')} (of at most {limit}); a new issue about one is sent to you:"
+
+
+NO_DIRECT_CHAT = (
+    "I can't message you directly yet: open a 1:1 chat with me (Apps → digestbot → Chat) and say hello, "
+    "and matches will arrive there."
+)
+
+
+def notice_heading(topic: str, day: dt.date, count: int) -> str:
+    """The first line of a watch notice."""
+    return f"New in the {short_date(day)} issue about {quoted(topic)}: {plural(count, 'item')}"
+
+
+def notice_footer(topic: str, prefix: str) -> str:
+    """Why the user got a notice, and how to stop it."""
+    return f"You watch {quoted(topic)}. To stop: “{prefix}unwatch {topic}”."

@@ -165,7 +165,7 @@ class SearchEngine:
         if parsed.scope is not None or issue_date is None:
             return self._run(snap, parsed.text, max(k, 1), parsed.scope, mode, vectors)
         thread = DateScope(issue_date, issue_date, kind=PeriodKind.ISSUE)
-        scoped = self._run(snap, parsed.text, max(k, 1), thread, mode, vectors)
+        scoped = self._run(snap, parsed.text, max(k, 1), thread, mode, vectors, period_named=False)
         if scoped.relevant:
             return scoped
         wider = self._run(snap, parsed.text, max(k, 1), None, mode, vectors)
@@ -179,6 +179,8 @@ class SearchEngine:
         scope: DateScope | None,
         mode: str,
         vectors: dict[str, np.ndarray],
+        *,
+        period_named: bool = True,
     ) -> SearchResult:
         lo, hi = snap.row_range(scope)
         tokens = content_tokens(text)
@@ -202,7 +204,7 @@ class SearchEngine:
             for entity in entities
             if entity.country is not None and entity.known
         }
-        query = Query(text, tokens, entities, scope, qvec, _present(countries))
+        query = Query(text, tokens, entities, scope, qvec, _present(countries), period_named)
         evidence = rare_rows(snap, tokens, ranked.rows[:depth]) | boosted
         chosen = select(snap, ranked.rows, query, k, self.policy, set(lexical) if qvec is None else evidence)
         score = dict(zip(ranked.rows, ranked.scores, strict=True))

@@ -37,6 +37,8 @@ class Query:
     vector: np.ndarray | None
     # the vector of each country entity's name: an item about France may only say "French"
     country_vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    # whether the question itself named the period (a thread's or a watch's issue is context, not a choice)
+    period_named: bool = True
 
     @property
     def only_names(self) -> bool:
@@ -75,7 +77,7 @@ def select(
     naming = _naming(snap, ranked, query, policy)
     if query.entities:
         ranked = [row for row in ranked if row in naming] + [row for row in ranked if row not in naming]
-    if _narrow(snap, query.scope):
+    if query.period_named and _narrow(snap, query.scope):
         evidence = evidence | set(ranked)  # the user picked the issue: its best items are what they want
     window = ranked[: BARE_DEPTH if query.bare else k + MAX_RELATED]
     relevant = _relevant(snap, window, query.vector, policy, evidence, naming)

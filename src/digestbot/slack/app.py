@@ -19,8 +19,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from digestbot.conversation import Conversations
 from digestbot.errors import ConfigError
 from digestbot.render.slack import DETAILS_ACTION, SHARE_ACTION
+from digestbot.render.slack_home import ASK_ACTION, ASK_VIEW
+from digestbot.render.slack_story import TIMELINE_ACTION, UNWATCH_ACTION
 from digestbot.settings import Settings
 from digestbot.slack.handlers import SlackHandlers
+from digestbot.slack.home import SlackHome
 
 COMMAND = "/digest"
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -94,10 +97,17 @@ def cached_authorize(client: AsyncWebClient) -> Callable[[], Awaitable[Authorize
 
 
 def register(app: AsyncApp, conversations: Conversations) -> None:
-    """Attach the ``/digest`` command, the answer buttons, mentions and messages to an app."""
+    """Attach the ``/digest`` command, the answer and timeline buttons, mentions and messages, and the App
+    Home (its tab, "Remove" buttons and the "Ask" modal) to an app."""
     handlers = SlackHandlers(conversations)
     app.command(COMMAND)(handlers.on_command)
     app.action(SHARE_ACTION)(handlers.on_share)
     app.action(DETAILS_ACTION)(handlers.on_details)
+    app.action(TIMELINE_ACTION)(handlers.on_timeline_more)
     app.event("app_mention")(handlers.on_mention)
     app.event("message")(handlers.on_message)
+    home = SlackHome(conversations)
+    app.event("app_home_opened")(home.on_home_opened)
+    app.action(UNWATCH_ACTION)(home.on_unwatch)
+    app.action(ASK_ACTION)(home.on_ask)
+    app.view(ASK_VIEW)(home.on_ask_submitted)

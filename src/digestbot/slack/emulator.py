@@ -14,24 +14,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
-RESPONSE_URL = "response_url"  # the ``method`` recorded for posts to a response URL
+from digestbot.slack.emulator_http import RESPONSE_URL, Call, JsonDict, Server, handler_for, parse_call
 
-JsonDict = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Call:
-    """One request the emulator received."""
-
-    method: str  # "chat.postMessage", or RESPONSE_URL
-    path: str
-    body: JsonDict
-    token: str | None
-    received: float = field(default_factory=time.monotonic)  # when it arrived (monotonic clock)
+__all__ = ["RESPONSE_URL", "Call", "Failure", "SlackEmulator", "parse_call"]
 
 
 @dataclass
@@ -55,11 +42,12 @@ class SlackEmulator:
     failures: dict[str, Failure] = field(default_factory=dict)
     delays: dict[str, float] = field(default_factory=dict)  # seconds to wait before answering a method
     history: dict[str, list[JsonDict]] = field(default_factory=dict)  # channel -> messages, oldest first
+    views: dict[str, JsonDict] = field(default_factory=dict)  # user -> their published Home tab
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
-        self._server: ThreadingHTTPServer | None = None
+        self._server: Server | None = None
         self._methods: dict[str, Callable[[JsonDict], JsonDict]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._posted,
@@ -68,6 +56,10 @@ class SlackEmulator:
             "reactions.add": lambda body: {"ok": True},
             "conversations.replies": self._replies,
             "conversations.history": self._history,
+            "conversations.open": self._open,
+            "chat.getPermalink": self._permalink,
+            "views.publish": self._publish,
+            "views.open": lambda body: {"ok": True, "view": _json_field(body.get("view"))},
             "apps.connections.open": lambda body: {"ok": True, "url": self.socket_url},
         }
 
@@ -75,7 +67,7 @@ class SlackEmulator:
 
     def start(self) -> SlackEmulator:
         """Listen on a free loopback port, serving from a daemon thread."""
-        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
+        self._server = Server(("127.0.0.1", 0), handler_for(self.handle))
         threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="slack-emulator", daemon=True
         ).start()
@@ -217,10 +209,35 @@ class SlackEmulator:
             ]
         return {"ok": True, "messages": replies, "has_more": False}
 
+    def dm_channel(self, user: str) -> str:
+        """The direct-message channel ``conversations.open`` gives for a user (the same one every time)."""
+        return f"D{user[1:]}" if user else "D0NOBODY"
 
-class _Server(ThreadingHTTPServer):
-    request_queue_size = 1024  # the stdlib's 5 drops connections under a burst of concurrent calls
-    daemon_threads = True
+    def _open(self, body: JsonDict) -> JsonDict:
+        users = str(body.get("users") or "")
+        if not users or "," in users:
+            return {"ok": False, "error": "users_not_found" if not users else "not_allowed"}
+        return {"ok": True, "channel": {"id": self.dm_channel(users)}}
+
+    def _permalink(self, body: JsonDict) -> JsonDict:
+        channel, ts = str(body.get("channel")), str(body.get("message_ts", ""))
+        return {
+            "ok": True,
+            "channel": channel,
+            "permalink": f"https://emulated.slack.com/archives/{channel}/p{ts.replace('.', '')}",
+        }
+
+    def _publish(self, body: JsonDict) -> JsonDict:
+        view = _json_field(body.get("view"))
+        with self._changed:
+            self.views[str(body.get("user_id"))] = view
+        return {"ok": True, "view": {"id": f"V{len(self.views):08d}", **view}}
+
+
+def _json_field(value: Any) -> JsonDict:
+    """A JSON object field as the Web API receives it (a JSON string in form bodies)."""
+    parsed = json.loads(value) if isinstance(value, str) else value
+    return parsed if isinstance(parsed, dict) else {}
 
 
 def _unknown_method(_body: JsonDict) -> JsonDict:
@@ -232,39 +249,3 @@ def _failure_response(failure: Failure) -> tuple[int, dict[str, str], bytes]:
     if failure.retry_after is not None and failure.status == 429:
         headers["Retry-After"] = str(failure.retry_after)
     return failure.status, headers, json.dumps({"ok": False, "error": failure.error}).encode()
-
-
-def parse_call(path: str, headers: dict[str, str], raw: bytes) -> Call:
-    """A request as a Call: query, JSON or form fields (``blocks`` decoded); bearer or form token."""
-    text = raw.decode("utf-8", errors="replace")
-    if headers.get("content-type", "").startswith("application/json"):
-        body: JsonDict = json.loads(text or "{}")
-    else:
-        body = dict(parse_qsl(text, keep_blank_values=True))
-        if isinstance(body.get("blocks"), str):
-            body["blocks"] = json.loads(body["blocks"])
-    query = urlsplit(path).query
-    body = {**dict(parse_qsl(query, keep_blank_values=True)), **body}
-    auth = headers.get("authorization", "")
-    token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else body.get("token")
-    method = RESPONSE_URL if path.startswith("/response/") else urlsplit(path).path.removeprefix("/api/")
-    return Call(method=method, path=path, body=body, token=token)
-
-
-def _handler_for(emulator: SlackEmulator) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # the stdlib's naming
-            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            headers = {key.lower(): value for key, value in self.headers.items()}
-            status, out_headers, body = emulator.handle(parse_call(self.path, headers, raw))
-            self.send_response(status)
-            for key, value in out_headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Quiet: tests and the bench read ``calls`` instead."""
-
-    return Handler

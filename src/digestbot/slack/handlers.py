@@ -50,8 +50,13 @@ class SlackHandlers:
     async def on_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
         """``/digest …``: ack at once, then a private reply through the response URL."""
         await ack()
+        channel = command["channel_id"]
         message = Message(
-            SURFACE, _channel(command["channel_id"]), command["user_id"], command.get("text", "")
+            SURFACE,
+            _channel(channel, command.get("team_id")),
+            command["user_id"],
+            command.get("text", ""),
+            direct=str(channel).startswith("D"),
         )
         outcome = await self._blocking(self.conversations.handle, message)
         await _respond(respond, render.outcome_message(outcome, share=True))
@@ -94,6 +99,22 @@ class SlackHandlers:
         thread = (body.get("message") or {}).get("thread_ts") or container["message_ts"]
         await _post(client, body["channel"]["id"], thread, reply)
 
+    async def on_timeline_more(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:  # fmt: skip
+        """ "More" under a timeline: its next page, where the page it is under was shown."""
+        await ack()
+        place = _channel(body["channel"]["id"], (body.get("team") or {}).get("id"))
+        message = Message(SURFACE, place, body["user"]["id"], str(action.get("value", "")))
+        reply = render.outcome_message(await self._blocking(self.conversations.handle, message))
+        container = body.get("container") or {}
+        if container.get("is_ephemeral") or "message_ts" not in container:
+            await _respond(respond, reply, replace_original=False)
+            return
+        thread = (body.get("message") or {}).get("thread_ts") or container["message_ts"]
+        await _post(client, place.channel_id, thread, reply)
+
     async def on_mention(self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         """An @mention in a channel: answer in a thread under it (or in the thread it was written in)."""
         if _is_direct(event):
@@ -123,8 +144,8 @@ class SlackHandlers:
         await _post(client, message.place.channel_id, message.reply_thread, render.outcome_message(outcome))
 
 
-def _channel(channel_id: str) -> Destination:
-    return Destination(platform=SURFACE, channel_id=channel_id)
+def _channel(channel_id: str, team: str | None = None) -> Destination:
+    return Destination(platform=SURFACE, channel_id=channel_id, tenant_id=team or None)
 
 
 def _is_direct(event: dict[str, Any]) -> bool:
@@ -138,13 +159,14 @@ def _message(body: dict[str, Any], event: dict[str, Any], *, addressed: bool) ->
     reply_thread = thread if thread is not None or _is_direct(event) else event["ts"]
     return Message(
         surface=SURFACE,
-        place=_channel(event["channel"]),
+        place=_channel(event["channel"], body.get("team_id")),
         user=str(event.get("user", "")),
         text=_MENTION.sub("", str(event.get("text", ""))),
         thread=thread,
         reply_thread=reply_thread,
         addressed=addressed,
         event_id=body.get("event_id") or None,
+        direct=_is_direct(event),
     )
 
 

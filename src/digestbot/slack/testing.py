@@ -71,6 +71,58 @@ def share_click(question: str, response_url: str, *, channel: str, user: str) ->
     return urlencode({"payload": json.dumps(payload)}).encode()
 
 
+def button_click(
+    action_id: str, value: str, *, user: str, channel: str | None = None, response_url: str | None = None,
+    home: bool = False,
+) -> bytes:  # fmt: skip
+    """The form body of a click on a button: under an ephemeral message in ``channel`` (with its
+    ``response_url``), or on the user's Home tab (``home``)."""
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "api_app_id": APP_ID,
+        "team": {"id": TEAM, "domain": "emulated"},
+        "user": {"id": user, "username": "alice", "team_id": TEAM},
+        "trigger_id": "1.2.3",
+        "actions": [{"type": "button", "action_id": action_id, "value": value, "action_ts": "1700000001.1"}],
+    }
+    if home:
+        payload["container"] = {"type": "view", "view_id": "V0HOME001"}
+        payload["view"] = {"id": "V0HOME001", "type": "home", "blocks": [], "callback_id": ""}
+    else:
+        payload["channel"] = {"id": channel, "name": "security"}
+        payload["container"] = {"type": "message", "message_ts": "1700000000.000001", "is_ephemeral": True}
+        payload["response_url"] = response_url
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def view_submission(callback_id: str, values: dict[str, dict[str, str]], *, user: str) -> bytes:
+    """The form body of a modal's submission: ``values`` maps block id -> action id -> the typed text."""
+    state = {
+        block: {action: {"type": "plain_text_input", "value": text} for action, text in fields.items()}
+        for block, fields in values.items()
+    }
+    payload = {
+        "type": "view_submission",
+        "api_app_id": APP_ID,
+        "team": {"id": TEAM, "domain": "emulated"},
+        "user": {"id": user, "username": "alice", "team_id": TEAM},
+        "trigger_id": "1.2.4",
+        "view": {"id": "V0MODAL01", "type": "modal", "callback_id": callback_id, "state": {"values": state}},
+    }
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def home_opened(user: str) -> dict[str, Any]:
+    """The ``app_home_opened`` event of a user opening the bot's Home tab."""
+    return {
+        "type": "app_home_opened",
+        "user": user,
+        "channel": f"D{user[1:]}",
+        "tab": "home",
+        "event_ts": "1.2",
+    }
+
+
 def event_callback(event: dict[str, Any], event_id: str) -> bytes:
     """The Events API JSON body wrapping one event."""
     body = {

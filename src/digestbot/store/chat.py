@@ -1,4 +1,5 @@
-"""Chat state: subscriptions, the threads the bot started, and event ids already handled."""
+"""Chat state: subscriptions, the threads the bot started, event ids already handled, and who opened the
+bot's home."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import Select, Update, delete, func, select, update
 
 from digestbot.domain import Destination
 from digestbot.store.db import Database
-from digestbot.store.models import SeenEventRow, SubscriptionRow, ThreadRow, utcnow
+from digestbot.store.models import HomeViewRow, SeenEventRow, SubscriptionRow, ThreadRow, utcnow
 from digestbot.store.sql import added, insert
 
 
@@ -114,6 +115,23 @@ class ChatState:
         with self.db.transaction() as session:
             session.execute(delete(SeenEventRow).where(SeenEventRow.seen_at < utcnow() - keep))
         return True
+
+    def home_opened(self, platform: str, user_id: str, tenant_id: str | None = None) -> None:
+        """Remember a user who opened the bot's home, so it is refreshed when a new issue arrives."""
+        with self.db.transaction() as session:
+            statement = insert(session, HomeViewRow).values(
+                platform=platform, user_id=user_id, tenant_id=tenant_id, opened_at=utcnow()
+            )
+            refreshed = {"tenant_id": statement.excluded.tenant_id, "opened_at": statement.excluded.opened_at}
+            session.execute(
+                statement.on_conflict_do_update(index_elements=["platform", "user_id"], set_=refreshed)
+            )
+
+    def home_viewers(self, platform: str) -> list[tuple[str, str | None]]:
+        """Every user (with their workspace or tenant) who opened the bot's home there, earliest first."""
+        query = select(HomeViewRow.user_id, HomeViewRow.tenant_id).where(HomeViewRow.platform == platform)
+        with self.db.transaction() as session:
+            return [(user, tenant) for user, tenant in session.execute(query.order_by(HomeViewRow.id))]
 
 
 def _subscription(platform: str, channel_id: str) -> Select[SubscriptionRow]:

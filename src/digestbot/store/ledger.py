@@ -193,6 +193,18 @@ class Ledger:
                 )
             )
 
+    def posts(self, issue_date: dt.date, platform: str) -> list[tuple[str, str]]:
+        """Where that issue was posted on that platform: (channel id, post reference), first posted first."""
+        query = (
+            select(DeliveryRow.channel_id, DeliveryRow.message_ref)
+            .join(IssueRow, DeliveryRow.issue_id == IssueRow.id)
+            .where(IssueRow.date == issue_date, DeliveryRow.platform == platform)
+            .where(DeliveryRow.state == "posted", DeliveryRow.message_ref.is_not(None))
+            .order_by(DeliveryRow.confirmed_at, DeliveryRow.id)
+        )
+        with self.db.transaction() as session:
+            return [(channel, ref) for channel, ref in session.execute(query) if ref]
+
     def _issue_id(self, issue_date: dt.date) -> int:
         with self.db.transaction() as session:
             issue_id = session.scalar(select(IssueRow.id).where(IssueRow.date == issue_date))

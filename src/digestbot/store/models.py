@@ -176,3 +176,68 @@ class HttpCacheRow(Base):
     url: Mapped[str] = mapped_column(String(1000), primary_key=True)
     etag: Mapped[str | None] = mapped_column(String(500))
     last_modified: Mapped[str | None] = mapped_column(String(100))
+
+
+class WatcherRow(Base):
+    """A user who follows topics, and where to reach them directly: a Slack DM is opened on demand, a
+    Teams user can be messaged only in the 1:1 conversation recorded here once the bot has seen it."""
+
+    __tablename__ = "watchers"
+    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(200))
+    tenant_id: Mapped[str | None] = mapped_column(String(200))
+    conversation_id: Mapped[str | None] = mapped_column(String(500))
+    service_url: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WatchRow(Base):
+    """A topic a watcher follows; ``topic_key`` (the topic case-folded) makes each topic once per user.
+    ``since``: the newest issue when the watch began; only later issues are matched against it."""
+
+    __tablename__ = "watches"
+    __table_args__ = (UniqueConstraint("watcher_id", "topic_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    watcher_id: Mapped[int] = mapped_column(ForeignKey("watchers.id", ondelete="CASCADE"))
+    topic: Mapped[str] = mapped_column(Text)
+    topic_key: Mapped[str] = mapped_column(String(400))
+    since: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class NoticeRow(Base):
+    """The watch ledger: one row per (watch, issue), claimed before matching and sending, finished after.
+
+    ``state``: claimed (matching) -> sending (the message is on its way) -> sent, none (nothing in the
+    issue matched) or unreachable (no way to message the user). Like deliveries, a claim has a ``holder``
+    and a ``lease``; an expired one belongs to a process that died and is taken over."""
+
+    __tablename__ = "watch_notices"
+    __table_args__ = (UniqueConstraint("watch_id", "issue_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    watch_id: Mapped[int] = mapped_column(ForeignKey("watches.id", ondelete="CASCADE"))
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(20))
+    holder: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    message_ref: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class HomeViewRow(Base):
+    """A user who opened the bot's home (Slack App Home), so it is refreshed when a new issue arrives."""
+
+    __tablename__ = "home_views"
+    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(200))
+    tenant_id: Mapped[str | None] = mapped_column(String(200))
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

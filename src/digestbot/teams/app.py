@@ -50,7 +50,10 @@ def register(app: App, conversations: Conversations) -> None:
             await send(ctx, reply)
 
     async def on_install(ctx: ActivityContext[InstalledActivity]) -> None:
-        await asyncio.to_thread(handlers.on_installed, conversations, parse.place(ctx.activity))
+        activity = ctx.activity
+        await asyncio.to_thread(
+            handlers.on_installed, conversations, parse.place(activity), parse.direct_user(activity)
+        )
 
     async def on_uninstall(ctx: ActivityContext[UninstalledActivity]) -> None:
         await asyncio.to_thread(handlers.on_uninstalled, conversations, parse.place(ctx.activity))
@@ -58,7 +61,7 @@ def register(app: App, conversations: Conversations) -> None:
     async def on_members(ctx: ActivityContext[ConversationUpdateActivity]) -> None:
         activity, place = ctx.activity, parse.place(ctx.activity)
         if parse.includes_bot(activity.members_added, activity):
-            await asyncio.to_thread(handlers.on_installed, conversations, place)
+            await asyncio.to_thread(handlers.on_installed, conversations, place, parse.direct_user(activity))
         elif parse.includes_bot(activity.members_removed, activity):
             await asyncio.to_thread(handlers.on_uninstalled, conversations, place)
 

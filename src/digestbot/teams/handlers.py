@@ -11,6 +11,7 @@ import logging
 from digestbot.conversation import Conversations, Ignored, Message
 from digestbot.domain import Destination
 from digestbot.render import teams as render
+from digestbot.teams.parse import SURFACE
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +25,13 @@ def on_message(conversations: Conversations, message: Message) -> Reply | None:
     return None if isinstance(outcome, Ignored) else render.outcome_message(outcome)
 
 
-def on_installed(conversations: Conversations, place: Destination) -> None:
-    """The app was added to a team, group chat or 1:1 chat: deliver weekly issues there."""
+def on_installed(conversations: Conversations, place: Destination, user: str | None = None) -> None:
+    """The app was added to a team, group chat or 1:1 chat: deliver weekly issues there. In a 1:1 chat
+    (``user``: its user), that chat is also where the user's watch notices can go."""
     if conversations.installed(place):
         log.info("Teams: installed in %s, subscribed", place.channel_id)
+    if user is not None:
+        conversations.remember_direct(SURFACE, user, place)
 
 
 def on_uninstalled(conversations: Conversations, place: Destination) -> None:

@@ -66,10 +66,14 @@ class TeamsPublisher:
         """Post the issue card; return the new activity id. HTTP 429 is waited out (Retry-After)."""
         if not dest.service_url:
             raise PostError(f"no serviceUrl known for Teams conversation {dest.channel_id}", certain=True)
-        activity = render.issue_message(issue)
+        return self.send(dest.service_url, dest.channel_id, render.issue_message(issue))
+
+    def send(self, service_url: str, conversation_id: str, activity: render.Activity) -> str:
+        """Post an activity proactively into a conversation; the new activity's id. HTTP 429 is waited
+        out (Retry-After); any other failure is a PostError saying whether it surely did not arrive."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                return run_sync(self._create(dest.service_url, dest.channel_id, activity))
+                return run_sync(self._create(service_url, conversation_id, activity))
             except httpx.HTTPStatusError as exc:
                 status = exc.response.status_code
                 if status == 429 and attempt < MAX_ATTEMPTS:

@@ -1,0 +1,98 @@
+"""Adaptive Cards for timelines, watches and watch notices (pure; escaping and limits in ``teams_cards``).
+
+A timeline card has its heading and span, then each issue's items with their citations, and a "More"
+button that sends the next page's command back (``digestbotCommand`` in the submitted data). A watch
+notice is a proactive 1:1 message listing a new issue's items about the watched topic, each cited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from digestbot.conversation import Timeline, Unwatched, Watched, WatchFull, WatchList
+from digestbot.domain import AnswerItem
+from digestbot.render import words
+from digestbot.render.teams_cards import (
+    Activity,
+    Element,
+    card,
+    escape,
+    fit,
+    hit_cite,
+    link,
+    message,
+    plain_block,
+    text_block,
+)
+from digestbot.render.timeline import by_issue, next_page, page_note
+from digestbot.watching import Notice
+
+PREFIX = "@digestbot "
+COMMAND_FIELD = "digestbotCommand"  # the command a button sends back, in the activity's value
+_CITE_STYLE: dict[str, Any] = {"size": "Small", "isSubtle": True, "spacing": "None"}
+
+
+def command_button(title: str, command: str) -> Element:
+    """A button that sends ``command`` to the bot as if typed (Teams' messageBack)."""
+    data = {COMMAND_FIELD: command, "msteams": {"type": "messageBack", "text": command, "displayText": title}}
+    return {"type": "ActionSet", "actions": [{"type": "Action.Submit", "title": title, "data": data}]}
+
+
+def _item(item: AnswerItem) -> Element:
+    cited = text_block(hit_cite(item.hit), **_CITE_STYLE)
+    return {"type": "Container", "items": [plain_block(f"• {item.line}"), cited]}
+
+
+def _grouped(items: Sequence[AnswerItem]) -> list[Element]:
+    elements: list[Element] = []
+    for group in by_issue(items):
+        label = link(group.url, escape(group.label))
+        elements.append(text_block(label, weight="Bolder", separator=True))
+        elements += [_item(item) for item in group.items]
+    return elements
+
+
+def timeline_message(timeline: Timeline) -> Activity:
+    """A page of a timeline: heading with its span, each issue's items, the page note and "More"."""
+    story = timeline.story
+    if not story.found:
+        return message(card([plain_block(words.timeline_nothing(story))]))
+    head = [plain_block(words.timeline_heading(story), weight="Bolder")]
+    body = _grouped(timeline.shown)
+    body += [plain_block(note, isSubtle=True, size="Small") for note in words.story_notes(story)]
+    note, more = page_note(timeline), next_page(timeline)
+    if note is not None:
+        body.append(plain_block(note, isSubtle=True, size="Small"))
+    if more is not None:
+        body.append(command_button("More", more))
+    cut = "More items than fit in one card; ask for a narrower topic or the next page."
+    return message(fit(head, body, escape(cut)))
+
+
+def watch_message(outcome: Watched | WatchFull | Unwatched | WatchList) -> Activity:
+    """The reply to ``watch``, ``unwatch`` or ``watches``; says plainly when the user has no 1:1 chat
+    with the bot yet, since watch notices can only go there."""
+    lines: list[str] = []
+    match outcome:
+        case Watched(topic, added, count, limit, direct):
+            lines = [words.watched_line(topic, added, count, limit)]
+            lines += [] if direct else [words.NO_DIRECT_CHAT]
+        case WatchFull(_, limit):
+            lines = [words.watch_full_line(limit, PREFIX)]
+        case Unwatched(topic, removed):
+            lines = [words.unwatched_line(topic, removed, PREFIX)]
+        case WatchList(watches, limit, direct):
+            lines = [words.watches_heading(len(watches), limit, PREFIX)]
+            lines += [f"• {watch.topic}" for watch in watches]
+            lines += [] if direct or not watches else [words.NO_DIRECT_CHAT]
+    return message(card([plain_block(line, spacing="None") for line in lines]))
+
+
+def watch_notice(notice: Notice) -> Activity:
+    """A watch notice (a proactive 1:1 message): the new issue's items about the topic, each cited."""
+    topic = notice.watch.topic
+    head = [plain_block(words.notice_heading(topic, notice.issue_date, len(notice.items)), weight="Bolder")]
+    body = [_item(item) for item in notice.items]
+    body.append(plain_block(words.notice_footer(topic, ""), isSubtle=True, size="Small", separator=True))
+    return message(fit(head, body, escape("More items matched than fit in one card.")))

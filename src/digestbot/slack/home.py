@@ -1,0 +1,171 @@
+"""Slack's App Home: published when a user opens it, refreshed after a new issue; its "Remove" buttons,
+and the "Ask" modal whose answer comes as a direct message.
+
+``SlackHome`` holds the Bolt listeners (wired up by ``slack.app.register``); ``SlackHomeBoard`` refreshes
+the homes of everyone who opened one, from the scheduler's thread, after a new issue arrived. What a home
+shows is the conversation core's (``Conversations.home``); here it is only rendered and sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from digestbot.conversation import Conversations, Failed, Home, Message
+from digestbot.domain import Destination
+from digestbot.render import slack as render
+from digestbot.render.slack_home import QUESTION_BLOCK, QUESTION_INPUT, ask_modal, home_view
+
+log = logging.getLogger(__name__)
+
+SURFACE = "slack"
+T = TypeVar("T")
+
+
+class SlackHome:
+    """The listeners of the Home tab, its buttons and the "Ask" modal."""
+
+    def __init__(self, conversations: Conversations, *, max_question_chars: int = 500) -> None:
+        self.conversations = conversations
+        self.max_question_chars = max_question_chars
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="digestbot-slack-home")
+
+    async def _blocking(self, call: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(call, *args))
+
+    async def on_home_opened(
+        self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        """``app_home_opened`` on the Home tab: publish the user's home (and keep it fresh from now on)."""
+        if event.get("tab", "home") != "home" or not event.get("user"):
+            return
+        await self.publish(client, str(event["user"]), context.team_id)
+
+    async def publish(
+        self, client: AsyncWebClient, user: str, team: str | None, *, opened: bool = True
+    ) -> None:
+        """Render the user's home and ``views.publish`` it; a failure is logged."""
+        home = await self._blocking(
+            functools.partial(self.conversations.home, opened=opened), SURFACE, user, team
+        )
+        if isinstance(home, Failed):
+            log.warning(
+                "Slack: the home of %s was not published: %s", user, home.reason or "unexpected error"
+            )
+            return
+        try:
+            link = await _permalink(client, home)
+            await client.views_publish(user_id=user, view=home_view(home, post_link=link))
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            log.warning("Slack: views.publish for %s failed: %s", user, _error(exc))
+
+    async def on_unwatch(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:  # fmt: skip
+        """ "Remove" on a watch: on the Home tab, the home is published again; under ``watches``, a reply."""
+        await ack()
+        user, team = body["user"]["id"], _team(body)
+        value = str(action.get("value", ""))
+        outcome = await self._blocking(
+            self.conversations.unwatch, SURFACE, user, int(value) if value.isdigit() else -1
+        )
+        if (body.get("view") or {}).get("type") == "home":
+            await self.publish(client, user, team, opened=False)
+            return
+        reply = render.outcome_message(outcome)
+        await respond(text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=False)
+
+    async def on_ask(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        """ "Ask the digest" on the Home tab: open the question modal."""
+        await ack()
+        try:
+            await client.views_open(trigger_id=body["trigger_id"], view=ask_modal(self.max_question_chars))
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            log.warning("Slack: views.open failed: %s", _error(exc))
+
+    async def on_ask_submitted(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        """The modal's question: close it at once, then answer in a direct message."""
+        await ack()
+        user, team = body["user"]["id"], _team(body)
+        values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
+        question = str(((values.get(QUESTION_BLOCK) or {}).get(QUESTION_INPUT) or {}).get("value") or "")
+        try:
+            opened = await client.conversations_open(users=user)
+            channel = str(opened["channel"]["id"])
+            place = Destination(SURFACE, channel, tenant_id=team)
+            outcome = await self._blocking(
+                self.conversations.handle, Message(SURFACE, place, user, question, direct=True)
+            )
+            reply = render.outcome_message(outcome)
+            await client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks)
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            log.warning("Slack: the answer to %s's modal question was not sent: %s", user, _error(exc))
+
+
+class SlackHomeBoard:
+    """Publishes the homes due a refresh (everyone who opened one, once per new issue) with a sync Web API
+    client; called from the scheduler's thread after a cycle or an ingest by another process."""
+
+    def __init__(self, client: WebClient, conversations: Conversations) -> None:
+        self.client = client
+        self.conversations = conversations
+
+    def refresh(self) -> int:
+        """Publish every home due; how many were published (failures are logged)."""
+        published, links = 0, {}
+        for user, team in self.conversations.homes_due(SURFACE):
+            home = self.conversations.home(SURFACE, user, team, opened=False)
+            if isinstance(home, Failed):
+                continue
+            try:
+                if home.post is not None and home.post not in links:
+                    links[home.post] = _sync_permalink(self.client, home.post)
+                link = links.get(home.post) if home.post is not None else None
+                self.client.views_publish(user_id=user, view=home_view(home, post_link=link))
+                published += 1
+            except (SlackApiError, SlackClientError, OSError) as exc:
+                log.warning("Slack: views.publish for %s failed: %s", user, _error(exc))
+        return published
+
+
+async def _permalink(client: AsyncWebClient, home: Home) -> str | None:
+    if home.post is None:
+        return None
+    try:
+        response = await client.chat_getPermalink(channel=home.post[0], message_ts=home.post[1])
+    except (SlackApiError, SlackClientError, OSError):
+        return None  # the home is still worth showing without the link
+    link = response.get("permalink")
+    return link if isinstance(link, str) else None
+
+
+def _sync_permalink(client: WebClient, post: tuple[str, str]) -> str | None:
+    try:
+        response = client.chat_getPermalink(channel=post[0], message_ts=post[1])
+    except (SlackApiError, SlackClientError, OSError):
+        return None
+    link = response.get("permalink")
+    return link if isinstance(link, str) else None
+
+
+def _team(body: dict[str, Any]) -> str | None:
+    team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+    return str(team) if team else None
+
+
+def _error(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error", "unknown_error"))
+    return type(exc).__name__

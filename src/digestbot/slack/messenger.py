@@ -1,0 +1,87 @@
+"""Watch notices to Slack users: ``conversations.open`` for the user's direct-message channel, then
+``chat.postMessage`` there, carrying the notice's key in message metadata so that a notice whose sender died
+mid-send is found with ``conversations.history`` instead of being sent again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from digestbot.delivery import PostError
+from digestbot.render.slack_story import NOTICE_EVENT, watch_notice
+from digestbot.slack.publisher import CERTAIN, HISTORY_PAGES
+from digestbot.watching import Notice
+
+
+class SlackMessenger:
+    """Sends watch notices as Slack direct messages (a ``DirectMessenger``)."""
+
+    platform = "slack"
+    can_look = True
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def send_notice(self, notice: Notice) -> str:
+        """Post the notice in the user's direct-message channel; the message's ts."""
+        channel = self._open(notice.watch.recipient.user_id)
+        message = watch_notice(notice)
+        metadata = {"event_type": NOTICE_EVENT, "event_payload": {"notice": notice.key}}
+        try:
+            response = self.client.chat_postMessage(
+                channel=channel,
+                text=message.text,
+                blocks=message.blocks,
+                metadata=metadata,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "unknown_error"))
+            raise PostError(f"Slack refused the direct message: {error}", certain=error in CERTAIN) from exc
+        except (SlackClientError, OSError) as exc:
+            raise PostError(f"Slack did not answer: {type(exc).__name__}", certain=False) from exc
+        return str(response["ts"])
+
+    def find_notice(self, notice: Notice) -> str | None:
+        """The ts of the notice's message in the user's direct-message channel, if it is there."""
+        channel = self._open(notice.watch.recipient.user_id)
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            page = self._history(channel, cursor)
+            for message in page.get("messages", []):
+                metadata = message.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if metadata.get("event_type") == NOTICE_EVENT and payload.get("notice") == notice.key:
+                    return str(message["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        return None
+
+    def _open(self, user: str) -> str:
+        """The direct-message channel with the user (Slack opens it, or returns the existing one). A
+        failure here is certain: nothing was sent yet."""
+        try:
+            response = self.client.conversations_open(users=user)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "unknown_error"))
+            raise PostError(f"cannot open a direct message with {user}: {error}", certain=True) from exc
+        except (SlackClientError, OSError) as exc:
+            raise PostError(f"Slack did not answer: {type(exc).__name__}", certain=True) from exc
+        return str(response["channel"]["id"])
+
+    def _history(self, channel: str, cursor: str | None) -> dict[str, Any]:
+        options: dict[str, Any] = {"channel": channel, "limit": 100, "include_all_metadata": True}
+        if cursor:
+            options["cursor"] = cursor
+        try:
+            response = self.client.conversations_history(**options)
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            raise PostError(
+                f"cannot read the direct messages to look for a notice: {exc}", certain=False
+            ) from exc
+        return dict(response.data) if isinstance(response.data, dict) else {}

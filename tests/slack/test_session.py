@@ -8,6 +8,7 @@ from typing import Any
 from digestbot.core import Digestbot
 from digestbot.domain import Destination
 from digestbot.slack.emulator import RESPONSE_URL, SlackEmulator
+from digestbot.slack.testing import TEAM
 from tests.slack.support import ALICE, CHANNEL, DM, SlackDriver, mention, message
 
 BOT = "UBOTEMU01"
@@ -87,7 +88,8 @@ def test_a_scripted_session(slack: SlackDriver, emulator: SlackEmulator, core: D
         slack.command(text)
         assert emulator.wait_for(RESPONSE_URL, n)[-1].body["text"].startswith(start)
         if text == "subscribe":
-            assert core.chat.destinations("slack") == [Destination(platform="slack", channel_id=CHANNEL)]
+            # The subscription knows its workspace, whose token posts there when there are many.
+            assert core.chat.destinations("slack") == [Destination("slack", CHANNEL, workspace=TEAM)]
     assert core.chat.destinations() == []
     assert len(emulator.calls_to("chat.postMessage")) == 3
     assert len(emulator.calls_to("auth.test")) == 1  # checked once, not per request

@@ -141,6 +141,11 @@ class Conversations:
         """The app was removed from a conversation: stop delivering there. True if it was subscribed."""
         return self.chat.unsubscribe(place.platform, place.channel_id)
 
+    def workspace_removed(self, surface: str, workspace: str) -> int:
+        """The app was uninstalled from a workspace (or lost its token there): stop delivering to every
+        channel of that workspace, and only there. How many subscriptions were removed."""
+        return self.chat.unsubscribe_workspace(surface, workspace)
+
     def refresh_reference(self, place: Destination) -> None:
         """Keep a subscribed conversation's reference (Teams serviceUrl) current."""
         if place.service_url is None:

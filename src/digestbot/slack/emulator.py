@@ -2,7 +2,9 @@
 
 A real HTTP server on 127.0.0.1 (its own thread) that answers the methods digestbot uses, records every
 call (method, body, token), accepts ``response_url`` posts under ``/response/…``, and can be told to
-answer a method with 429 + Retry-After, a 5xx, or a Slack error. Point the bot at it with
+answer a method with 429 + Retry-After, a 5xx, or a Slack error. It also installs the app in several
+workspaces (``emulated_installs``: ``/oauth/v2/authorize``, ``oauth.v2.access``, token rotation and
+revocation; ``auth.test`` answers for each token's workspace). Point the bot at it with
 ``DIGESTBOT_SLACK_API_URL=<emulator.api_url>``.
 """
 
@@ -14,24 +16,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
-RESPONSE_URL = "response_url"  # the ``method`` recorded for posts to a response URL
+from digestbot.slack.emulated_installs import Installs, Workspace
+from digestbot.slack.emulator_http import RESPONSE_URL, Call, EmulatorServer, handler_for
+
+__all__ = ["RESPONSE_URL", "Call", "Failure", "SlackEmulator"]
 
 JsonDict = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Call:
-    """One request the emulator received."""
-
-    method: str  # "chat.postMessage", or RESPONSE_URL
-    path: str
-    body: JsonDict
-    token: str | None
-    received: float = field(default_factory=time.monotonic)  # when it arrived (monotonic clock)
 
 
 @dataclass
@@ -55,13 +47,18 @@ class SlackEmulator:
     failures: dict[str, Failure] = field(default_factory=dict)
     delays: dict[str, float] = field(default_factory=dict)  # seconds to wait before answering a method
     history: dict[str, list[JsonDict]] = field(default_factory=dict)  # channel -> messages, oldest first
+    # The app's OAuth credentials and settings, as on its page at api.slack.com:
+    client_id: str = "1111.2222"
+    client_secret: str = "emulated-client-secret"  # noqa: S105 (a fake app's, published)
+    redirect_uri: str | None = None  # where an approved install is sent when the request names none
+    token_lifetime: int | None = None  # token rotation on: bot tokens expire after this many seconds
 
     def __post_init__(self) -> None:
+        self.installs = Installs(self.client_id, self.client_secret, token_lifetime=self.token_lifetime)
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
-        self._server: ThreadingHTTPServer | None = None
+        self._server: EmulatorServer | None = None
         self._methods: dict[str, Callable[[JsonDict], JsonDict]] = {
-            "auth.test": self._auth_test,
             "chat.postMessage": self._posted,
             "chat.update": self._posted,
             "chat.postEphemeral": lambda body: {"ok": True, "message_ts": self._next_ts()},
@@ -69,13 +66,14 @@ class SlackEmulator:
             "conversations.replies": self._replies,
             "conversations.history": self._history,
             "apps.connections.open": lambda body: {"ok": True, "url": self.socket_url},
+            "oauth.v2.access": self.installs.access,
         }
 
     # -- lifecycle --------------------------------------------------------------------------------
 
     def start(self) -> SlackEmulator:
         """Listen on a free loopback port, serving from a daemon thread."""
-        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
+        self._server = EmulatorServer(("127.0.0.1", 0), handler_for(self))
         threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="slack-emulator", daemon=True
         ).start()
@@ -154,8 +152,32 @@ class SlackEmulator:
             time.sleep(self.delays[call.method])
         if call.method == RESPONSE_URL:
             return 200, {"Content-Type": "text/plain"}, b"ok"
-        answer = self._methods.get(call.method, _unknown_method)
-        return 200, {"Content-Type": "application/json"}, json.dumps(answer(call.body)).encode()
+        return 200, {"Content-Type": "application/json"}, json.dumps(self._answer(call)).encode()
+
+    def _answer(self, call: Call) -> JsonDict:
+        refused = None if call.method == "oauth.v2.access" else self.installs.refused(call.token)
+        if refused is not None:
+            return {"ok": False, "error": refused}
+        if call.method == "auth.test":
+            return self._auth_test(self.installs.workspace_of(call.token))
+        return self._methods.get(call.method, _unknown_method)(call.body)
+
+    def authorize(self, query: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        """Slack's approval page (``GET /oauth/v2/authorize``): the installer approves at once."""
+        call = Call(method="oauth.v2.authorize", path="/oauth/v2/authorize", body=query, token=None)
+        with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+        status, headers = self.installs.approve(query, self.redirect_uri)
+        return status, headers, b"" if status == 302 else b"cannot approve this install"
+
+    def add_workspace(self, team_id: str, name: str) -> Workspace:
+        """A workspace the app can be installed in (through ``/oauth/v2/authorize?team=...``)."""
+        return self.installs.add(team_id, name)
+
+    def uninstall(self, team_id: str) -> None:
+        """Remove the app from a workspace: its tokens are revoked (send ``app_uninstalled`` yourself)."""
+        self.installs.uninstall(team_id)
 
     def _take_failure(self, method: str) -> Failure | None:
         failure = self.failures.get(method)
@@ -169,15 +191,18 @@ class SlackEmulator:
     def _next_ts(self) -> str:
         return f"1700000000.{next(self._ts):06d}"
 
-    def _auth_test(self, _body: JsonDict) -> JsonDict:
+    def _auth_test(self, workspace: Workspace | None) -> JsonDict:
+        """Who a token is: its workspace's bot, or the default workspace's for a token not issued here."""
+        default = Workspace("T0EMU0001", "Emulated", self.bot_user_id, self.bot_id)
+        found = workspace or default
         return {
             "ok": True,
             "url": "https://emulated.slack.com/",
-            "team": "Emulated",
+            "team": found.name,
             "user": "digestbot",
-            "team_id": "T0EMU0001",
-            "user_id": self.bot_user_id,
-            "bot_id": self.bot_id,
+            "team_id": found.team_id,
+            "user_id": found.bot_user_id,
+            "bot_id": found.bot_id,
         }
 
     def _posted(self, body: JsonDict) -> JsonDict:
@@ -218,11 +243,6 @@ class SlackEmulator:
         return {"ok": True, "messages": replies, "has_more": False}
 
 
-class _Server(ThreadingHTTPServer):
-    request_queue_size = 1024  # the stdlib's 5 drops connections under a burst of concurrent calls
-    daemon_threads = True
-
-
 def _unknown_method(_body: JsonDict) -> JsonDict:
     return {"ok": False, "error": "unknown_method"}
 
@@ -232,39 +252,3 @@ def _failure_response(failure: Failure) -> tuple[int, dict[str, str], bytes]:
     if failure.retry_after is not None and failure.status == 429:
         headers["Retry-After"] = str(failure.retry_after)
     return failure.status, headers, json.dumps({"ok": False, "error": failure.error}).encode()
-
-
-def parse_call(path: str, headers: dict[str, str], raw: bytes) -> Call:
-    """A request as a Call: query, JSON or form fields (``blocks`` decoded); bearer or form token."""
-    text = raw.decode("utf-8", errors="replace")
-    if headers.get("content-type", "").startswith("application/json"):
-        body: JsonDict = json.loads(text or "{}")
-    else:
-        body = dict(parse_qsl(text, keep_blank_values=True))
-        if isinstance(body.get("blocks"), str):
-            body["blocks"] = json.loads(body["blocks"])
-    query = urlsplit(path).query
-    body = {**dict(parse_qsl(query, keep_blank_values=True)), **body}
-    auth = headers.get("authorization", "")
-    token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else body.get("token")
-    method = RESPONSE_URL if path.startswith("/response/") else urlsplit(path).path.removeprefix("/api/")
-    return Call(method=method, path=path, body=body, token=token)
-
-
-def _handler_for(emulator: SlackEmulator) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # the stdlib's naming
-            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            headers = {key.lower(): value for key, value in self.headers.items()}
-            status, out_headers, body = emulator.handle(parse_call(self.path, headers, raw))
-            self.send_response(status)
-            for key, value in out_headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Quiet: tests and the bench read ``calls`` instead."""
-
-    return Handler

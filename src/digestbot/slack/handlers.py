@@ -50,9 +50,8 @@ class SlackHandlers:
     async def on_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
         """``/digest …``: ack at once, then a private reply through the response URL."""
         await ack()
-        message = Message(
-            SURFACE, _channel(command["channel_id"]), command["user_id"], command.get("text", "")
-        )
+        place = _channel(command["channel_id"], _workspace(command))
+        message = Message(SURFACE, place, command["user_id"], command.get("text", ""))
         outcome = await self._blocking(self.conversations.handle, message)
         await _respond(respond, render.outcome_message(outcome, share=True))
 
@@ -62,7 +61,7 @@ class SlackHandlers:
     ) -> None:  # fmt: skip
         """ "Share in channel": answer the question the button carries again, publicly."""
         await ack()
-        place, user = _channel(body["channel"]["id"]), body["user"]["id"]
+        place, user = _channel(body["channel"]["id"], _workspace(body)), body["user"]["id"]
         outcome = await self._blocking(
             self.conversations.handle, Message(SURFACE, place, user, action["value"])
         )
@@ -123,8 +122,23 @@ class SlackHandlers:
         await _post(client, message.place.channel_id, message.reply_thread, render.outcome_message(outcome))
 
 
-def _channel(channel_id: str) -> Destination:
-    return Destination(platform=SURFACE, channel_id=channel_id)
+def _channel(channel_id: str, workspace: str | None) -> Destination:
+    return Destination(platform=SURFACE, channel_id=channel_id, workspace=workspace)
+
+
+def _workspace(body: dict[str, Any]) -> str | None:
+    """The workspace (team id) whose installation a request came through, as Bolt's ``authorize`` reads
+    it: an event's authorization (a channel shared between workspaces), an interaction's team, a
+    command's team id."""
+    authorizations = body.get("authorizations")
+    first = authorizations[0] if isinstance(authorizations, list) and authorizations else None
+    team = body.get("team")
+    found = [
+        first.get("team_id") if isinstance(first, dict) else None,
+        team.get("id") if isinstance(team, dict) else None,
+        body.get("team_id"),
+    ]
+    return next((value for value in found if isinstance(value, str) and value), None)
 
 
 def _is_direct(event: dict[str, Any]) -> bool:
@@ -138,7 +152,7 @@ def _message(body: dict[str, Any], event: dict[str, Any], *, addressed: bool) ->
     reply_thread = thread if thread is not None or _is_direct(event) else event["ts"]
     return Message(
         surface=SURFACE,
-        place=_channel(event["channel"]),
+        place=_channel(event["channel"], _workspace(body)),
         user=str(event.get("user", "")),
         text=_MENTION.sub("", str(event.get("text", ""))),
         thread=thread,

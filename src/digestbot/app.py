@@ -63,7 +63,7 @@ def relevance_policy(settings: Settings) -> RelevancePolicy:
 
 def build_conversations(core: Digestbot) -> Conversations:
     """The conversation core every chat surface calls, over the archive and chat state of ``core``."""
-    return Conversations(core, core.chat)
+    return Conversations(core, core.chat, core.metrics)
 
 
 def upgrade_database(settings: Settings) -> str:

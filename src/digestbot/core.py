@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from digestbot.answers import ask as answer_question
 from digestbot.delivery import Deliverer, DeliveryReport, PlannedPost, Publisher
 from digestbot.domain import Answer, Destination, Hit, Issue, IssueSummary
 from digestbot.errors import DigestbotError, NotFoundError
+from digestbot.metrics import Metrics, MetricsSink
 from digestbot.parse import parse_document
 from digestbot.poller import SourcePoller
 from digestbot.search import SearchEngine
@@ -60,6 +62,15 @@ class IngestReport:
 Progress = Callable[[IngestResult], None]
 
 
+@dataclass(frozen=True)
+class Readiness:
+    """Whether this process can serve: the database answers and the search index is loaded; if not,
+    ``reason`` says what is missing (safe to show an operator: no password)."""
+
+    ready: bool
+    reason: str | None = None
+
+
 class Digestbot:
     """The application core. Built once at the entry point (see ``digestbot.app.build_core``)."""
 
@@ -74,6 +85,7 @@ class Digestbot:
         deliverer: Deliverer | None = None,
         default_k: int = 5,
         max_question_chars: int = 500,
+        metrics: Metrics | None = None,
     ) -> None:
         self.archive = archive
         self.chat = chat
@@ -83,6 +95,7 @@ class Digestbot:
         self.deliverer = deliverer
         self.default_k = default_k
         self.max_question_chars = max_question_chars
+        self.metrics = metrics or Metrics()
 
     # -- archive ----------------------------------------------------------------------------------
 
@@ -138,6 +151,8 @@ class Digestbot:
             report.results.append(result)
         if report.changed:
             self.engine.refresh()
+        if not report.failed:
+            self.metrics.polled(time.time())
         return report
 
     def sync_index(self) -> bool:
@@ -151,7 +166,10 @@ class Digestbot:
 
     def deliver_new(self, issue_date: dt.date | None = None) -> DeliveryReport:
         """Post each new issue (or the given one) to every destination that does not have it yet."""
-        return self._deliverer().deliver(issue_date)
+        report = self._deliverer().deliver(issue_date)
+        for outcome in ("posted", "reconciled", "failed", "skipped", "busy"):
+            self.metrics.delivered(outcome, len(getattr(report, outcome)))
+        return report
 
     def attach_publisher(self, publisher: Publisher, destinations: Sequence[Destination] = ()) -> None:
         """Deliver to one more platform (e.g. the console), and to ``destinations`` always."""
@@ -207,6 +225,26 @@ class Digestbot:
             )
 
         return evaluate(ask, self.archive.issue_dates(), questions)
+
+    # -- operations -------------------------------------------------------------------------------
+
+    def observe(self, sink: MetricsSink) -> None:
+        """Count questions, deliveries and polls in ``sink`` from now on (``serve``'s /metrics)."""
+        self.metrics.attach(sink)
+
+    def ready(self) -> Readiness:
+        """Whether the database answers and the index is loaded (``/readyz``)."""
+        try:
+            self.archive.db.ping()
+        except DigestbotError as exc:
+            return Readiness(False, str(exc))
+        if not self.engine.loaded:
+            return Readiness(False, "the search index is not loaded yet")
+        return Readiness(True)
+
+    def index_items(self) -> int:
+        """How many items the loaded search index holds (0 until it is loaded)."""
+        return self.engine.size
 
     def warm_up(self) -> None:
         """Load the search index and the embedding model now, so no user waits for them."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -30,6 +31,7 @@ from digestbot.conversation.messages import (
 )
 from digestbot.domain import Answer, Destination, Hit, Issue
 from digestbot.errors import DigestbotError
+from digestbot.metrics import Metrics
 from digestbot.store.chat import ChatState
 
 log = logging.getLogger(__name__)
@@ -58,9 +60,10 @@ class Library(Protocol):
 class Conversations:
     """Turns a ``Message`` into an ``Outcome``; safe to call from several threads at once."""
 
-    def __init__(self, library: Library, chat: ChatState) -> None:
+    def __init__(self, library: Library, chat: ChatState, metrics: Metrics | None = None) -> None:
         self.library = library
         self.chat = chat
+        self.metrics = metrics or Metrics()
 
     def handle(self, message: Message) -> Outcome:
         """What to reply to a message (``Ignored`` when the bot should stay silent). Never raises."""
@@ -99,7 +102,11 @@ class Conversations:
                 issue = self.library.latest()
                 return EmptyArchive() if issue is None else Latest(issue)
             case Verb.ASK:
-                return self.ask(command.question, scope)
+                started = time.perf_counter()
+                try:
+                    return self.ask(command.question, scope)
+                finally:  # a failed question counts too, with the time it took to fail
+                    self.metrics.question(message.surface, time.perf_counter() - started)
         return self._subscription(SubscriptionAction(command.verb.value), message)
 
     def ask(self, question: str, scope: dt.date | None = None) -> Outcome:

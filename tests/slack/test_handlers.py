@@ -110,7 +110,8 @@ def test_details_of_a_public_answer_go_in_its_thread(
 
 
 def test_the_manifest_declares_what_the_bot_uses() -> None:
-    manifest = yaml.safe_load((Path(__file__).parents[2] / "config" / "slack-manifest.yaml").read_text())
+    manifest_text = (Path(__file__).parents[2] / "config" / "slack-manifest.yaml").read_text()
+    manifest = yaml.safe_load(manifest_text)
     assert manifest["features"]["slash_commands"][0]["command"] == "/digest"
     assert set(manifest["oauth_config"]["scopes"]["bot"]) >= {
         "commands",
@@ -130,6 +131,9 @@ def test_the_manifest_declares_what_the_bot_uses() -> None:
         "message.channels",
         "message.groups",
         "message.im",
+        "app_uninstalled",
+        "tokens_revoked",
     ]
+    assert "# redirect_urls: [https://YOUR_HOST/slack/oauth_redirect]" in manifest_text
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True

@@ -164,6 +164,8 @@ def test_an_install_without_its_state_cookie_or_replayed_is_refused(rig: Rig) ->
     assert replay.status_code == 401  # the state was used
     assert len(rig.emulator.installs.tokens(NORTH)) == 1
     assert rig.store.find_installation(enterprise_id=None, team_id=SOUTH) is None
+    cancelled = rig.http.get(f"{rig.url}/slack/oauth_redirect", params={"error": "<script>x()</script>"})
+    assert "<script>" not in cancelled.text and "lt;script" in cancelled.text  # shown, escaped
 
 
 def subscribe_both(rig: Rig) -> None:

@@ -24,6 +24,7 @@ from digestbot.slack.handlers import SlackHandlers
 from digestbot.slack.oauth import DEFAULT_API_URL, oauth_options, register_uninstalls
 
 COMMAND = "/digest"
+BOLT_LOGGER = "digestbot.slack.bolt"
 
 
 def build_web_client(settings: Settings) -> AsyncWebClient:
@@ -68,7 +69,9 @@ def build_slack_app(settings: Settings, conversations: Conversations) -> AsyncAp
     else:
         options = {"authorize": cached_authorize(build_web_client(settings))}
     app = AsyncApp(
-        name="digestbot",
+        # Bolt sets its app logger's level to the root logger's on every request: under digestbot's own
+        # "digestbot" logger that would silence every INFO line of digestbot.
+        name=BOLT_LOGGER,
         client=client,
         # Without a signing secret (Socket Mode) a random one: no HTTP request can ever verify.
         signing_secret=secret.get_secret_value() if secret is not None else secrets.token_hex(32),

@@ -9,7 +9,16 @@ from pathlib import Path
 import digestbot
 
 PACKAGE = Path(digestbot.__file__).parent
-FORBIDDEN = ("slack_bolt", "slack_sdk", "microsoft_teams", "apscheduler", "fastapi", "starlette", "uvicorn")
+FORBIDDEN = (
+    "slack_bolt",
+    "slack_sdk",
+    "microsoft_teams",
+    "apscheduler",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "prometheus_client",
+)
 ADAPTERS = (
     "slack",
     "teams",
@@ -21,6 +30,7 @@ ADAPTERS = (
     "cli",
     "console.py",
     "platforms.py",
+    "ops.py",
     "benchmark",
 )
 

@@ -133,3 +133,11 @@ def test_unsubscribed_channel_gets_nothing_more(world: World) -> None:
     world.deliverer().deliver()
     assert world.posts("C1") == [issue_key(FIRST)]
     assert world.posts("C2")[-1] == issue_key(FIRST + WEEK)
+
+
+def test_a_channel_listed_without_its_workspace_takes_its_subscriptions(db: Database) -> None:
+    world = World(db)
+    world.chat.subscribe(Destination("slack", "C3", workspace="T0NORTH01"))  # C3 is also configured
+    dests = {dest.channel_id: dest for dest in world.deliverer().destinations()}
+    assert dests["C3"] == Destination("slack", "C3", workspace="T0NORTH01")
+    assert sorted(dests) == ["C1", "C2", "C3"]

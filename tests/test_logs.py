@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from digestbot.app import build_conversations
 from digestbot.asgi import Throttled
-from digestbot.logs import SafeFormatter, escape_controls
+from digestbot.cli import build_cli
+from digestbot.logs import JsonFormatter, SafeFormatter, escape_controls
 from digestbot.serve import chat_server
 from digestbot.settings import Settings
 from tests.fakes import fake_core, fake_settings
@@ -59,3 +62,49 @@ def test_a_throttled_warning_logs_once_per_interval_with_a_count(caplog: pytest.
         "refused 4 request(s)",  # 1, 2, 59 and 60
         "refused 2 request(s)",  # 61 and 200
     ]
+
+
+def test_a_json_line_is_one_line_whatever_the_message_and_the_traceback() -> None:
+    try:
+        raise ValueError("boom\nsecond line")
+    except ValueError as exc:
+        caught = exc
+    hostile = "x\nFAKE ENTRY\u2028\x1b[31m\u202e.txt"
+    line = JsonFormatter().format(record("ingested %s", hostile, exc=caught))
+    assert "\n" not in line and line.isascii()
+    entry = json.loads(line)
+    assert (entry["level"], entry["logger"], entry["message"]) == (
+        "WARNING",
+        "digestbot.test",
+        f"ingested {hostile}",
+    )
+    assert entry["exception"].startswith("Traceback (most recent call last):")
+    assert entry["exception"].endswith("ValueError: boom\nsecond line")  # whole, inside the one line
+    assert entry["time"].endswith("+00:00")
+
+
+def test_log_format_json_turns_the_clis_lines_into_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIGESTBOT_LOG_FORMAT", "json")
+    text = tmp_path / "2031-03-04 digest\nFAKE.txt"
+    text.write_text(
+        "Weekly Security Digest – March 4, 2031\n\nCyber\n\n  • Drassk's grid operator was hit.\n"
+    )
+    result = CliRunner().invoke(
+        build_cli(fake_core), ["-v", "--data-dir", str(tmp_path), "ingest", str(text)]
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    entries = [json.loads(line) for line in lines]  # every line is a JSON object
+    assert any(entry["message"].startswith(f"ingested {text}") for entry in entries)
+
+
+def test_serve_writes_uvicorns_lines_as_json_too(tmp_path: Path) -> None:
+    core = fake_core(fake_settings(data_dir=tmp_path))
+    chat_server(Settings(data_dir=tmp_path, port=0, log_format="json"), build_conversations(core))
+    for name in ("uvicorn", "uvicorn.access"):
+        [handler] = logging.getLogger(name).handlers
+        assert isinstance(handler.formatter, JsonFormatter)
+    line = logging.getLogger("uvicorn").handlers[0].format(record("Invalid HTTP request: %s", "x\ny"))
+    assert json.loads(line)["message"] == "Invalid HTTP request: x\ny"

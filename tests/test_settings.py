@@ -92,3 +92,46 @@ def test_model_backend_defaults_and_choices(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setenv("DIGESTBOT_EMBED_BACKEND", "tensorflow")
     with pytest.raises(ValidationError, match="embed_backend"):
         load_settings()
+
+
+def test_oauth_mode_needs_client_id_secret_and_signing_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not load_settings().slack_oauth
+    monkeypatch.setenv("DIGESTBOT_SLACK_CLIENT_ID", "1234.5678")
+    with pytest.raises(ValidationError, match="set both for OAuth installs, or neither"):
+        load_settings()
+    monkeypatch.setenv("DIGESTBOT_SLACK_CLIENT_SECRET", "client-secret")
+    with pytest.raises(ValidationError, match="slack_signing_secret: required with slack_client_id"):
+        load_settings()
+    monkeypatch.setenv("DIGESTBOT_SLACK_SIGNING_SECRET", "shh")
+    settings = load_settings()
+    assert settings.slack_oauth and settings.chat_configured  # no bot token needed
+    assert "client-secret" not in repr(settings)
+    assert (settings.slack_token_rotation_minutes, settings.slack_redirect_uri) == (120, None)
+
+
+def test_default_scopes_are_the_manifests() -> None:
+    import yaml
+
+    manifest = yaml.safe_load((Path(__file__).parents[1] / "config" / "slack-manifest.yaml").read_text())
+    assert load_settings().slack_scopes == manifest["oauth_config"]["scopes"]["bot"]
+
+
+def test_log_format_is_text_or_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().log_format == "text"
+    monkeypatch.setenv("DIGESTBOT_LOG_FORMAT", "json")
+    assert load_settings().log_format == "json"
+    monkeypatch.setenv("DIGESTBOT_LOG_FORMAT", "xml")
+    with pytest.raises(ValidationError, match="log_format"):
+        load_settings()
+
+
+def test_a_configured_channel_may_name_its_workspace() -> None:
+    from digestbot.domain import Destination
+    from digestbot.platforms import configured_destinations
+
+    settings = load_settings(channels=["slack:C1", "C2", "slack:T0NORTH01/C3"])
+    assert configured_destinations(settings) == [
+        Destination("slack", "C1"),
+        Destination("slack", "C2"),
+        Destination("slack", "C3", workspace="T0NORTH01"),
+    ]

@@ -103,6 +103,22 @@ def test_subscriptions(db: Database) -> None:
     assert chat.unsubscribe("slack", "C1") is False
 
 
+def test_subscriptions_keep_their_workspace_and_leave_with_it(db: Database) -> None:
+    chat = ChatState(db)
+    chat.subscribe(Destination("slack", "C1", workspace="T1"))
+    chat.subscribe(Destination("slack", "C2", workspace="T1"))
+    chat.subscribe(Destination("slack", "C3", workspace="T2"))
+    chat.subscribe(Destination("slack", "C4"))  # made with the single bot token: no workspace
+    chat.subscribe(Destination("slack", "C4", workspace="T2"))  # subscribed again from a workspace
+    assert chat.subscription("slack", "C4") == Destination("slack", "C4", workspace="T2")
+    assert chat.subscribe(Destination("slack", "C1")) is False
+    assert chat.subscription("slack", "C1") == Destination("slack", "C1", workspace="T1")  # kept
+
+    assert chat.unsubscribe_workspace("slack", "T1") == 2
+    assert chat.unsubscribe_workspace("teams", "T2") == 0  # another platform's is never touched
+    assert [d.channel_id for d in chat.destinations()] == ["C3", "C4"]
+
+
 def test_threads_and_seen_events(db: Database) -> None:
     chat = ChatState(db)
     assert chat.thread("slack", "C1", "1.0") is None

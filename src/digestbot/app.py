@@ -77,7 +77,7 @@ def build_conversations(core: Digestbot, settings: Settings | None = None) -> Co
     ``core``, with the settings' limits (timeline pages, watches per user, topic length; without
     settings, the defaults)."""
     rules = ChatRules() if settings is None else chat_rules(settings)
-    return Conversations(core, core.chat, core.watches, rules=rules)
+    return Conversations(core, core.chat, core.watches, rules=rules, metrics=core.metrics)
 
 
 def chat_rules(settings: Settings) -> ChatRules:

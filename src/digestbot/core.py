@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,12 +17,14 @@ from digestbot.answers import ask as answer_question
 from digestbot.delivery import Deliverer, DeliveryReport, PlannedPost, Publisher
 from digestbot.domain import Answer, AnswerItem, Destination, Hit, Issue, IssueSummary
 from digestbot.errors import DigestbotError, NotFoundError
+from digestbot.ingest_report import IngestReport, IngestResult, Progress
+from digestbot.metrics import Metrics, MetricsSink
 from digestbot.parse import parse_document
 from digestbot.poller import SourcePoller
 from digestbot.search import SearchEngine
 from digestbot.settings import SourceConfig
 from digestbot.sources import Document, SourceReader
-from digestbot.store import Archive, ChatState, SaveOutcome
+from digestbot.store import Archive, ChatState
 from digestbot.store.archive import stored_hit
 from digestbot.stories import Story, story_of
 from digestbot.watching import DirectMessenger, NoticeReport, WatchNotifier
@@ -33,33 +36,12 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class IngestResult:
-    """What happened to one document: its issue date and outcome, or the error that stopped it."""
+class Readiness:
+    """Whether this process can serve: the database answers and the search index is loaded; if not,
+    ``reason`` says what is missing (safe to show an operator: no password)."""
 
-    source: str
-    date: dt.date | None = None
-    outcome: SaveOutcome | None = None
-    error: str | None = None
-
-
-@dataclass
-class IngestReport:
-    """Every document's result, in the order they were read."""
-
-    results: list[IngestResult] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[IngestResult]:
-        """The documents that could not be ingested."""
-        return [result for result in self.results if result.error is not None]
-
-    @property
-    def changed(self) -> bool:
-        """Whether any issue was added or replaced."""
-        return any(r.outcome in (SaveOutcome.ADDED, SaveOutcome.REPLACED) for r in self.results)
-
-
-Progress = Callable[[IngestResult], None]
+    ready: bool
+    reason: str | None = None
 
 
 class Digestbot:
@@ -78,6 +60,7 @@ class Digestbot:
         default_k: int = 5,
         max_question_chars: int = 500,
         timeline_items: int = 60,
+        metrics: Metrics | None = None,
     ) -> None:
         self.archive = archive
         self.chat = chat
@@ -90,6 +73,7 @@ class Digestbot:
         self.default_k = default_k
         self.max_question_chars = max_question_chars
         self.timeline_items = timeline_items
+        self.metrics = metrics or Metrics()
 
     # -- archive ----------------------------------------------------------------------------------
 
@@ -145,6 +129,8 @@ class Digestbot:
             report.results.append(result)
         if report.changed:
             self.engine.refresh()
+        if not report.failed:
+            self.metrics.polled(time.time())
         return report
 
     def sync_index(self) -> bool:
@@ -158,7 +144,10 @@ class Digestbot:
 
     def deliver_new(self, issue_date: dt.date | None = None) -> DeliveryReport:
         """Post each new issue (or the given one) to every destination that does not have it yet."""
-        return self._deliverer().deliver(issue_date)
+        report = self._deliverer().deliver(issue_date)
+        for outcome in ("posted", "reconciled", "failed", "skipped", "busy"):
+            self.metrics.delivered(outcome, len(getattr(report, outcome)))
+        return report
 
     def attach_publisher(self, publisher: Publisher, destinations: Sequence[Destination] = ()) -> None:
         """Deliver to one more platform (e.g. the console), and to ``destinations`` always."""
@@ -249,6 +238,26 @@ class Digestbot:
             )
 
         return evaluate(ask, self.archive.issue_dates(), questions)
+
+    # -- operations -------------------------------------------------------------------------------
+
+    def observe(self, sink: MetricsSink) -> None:
+        """Count questions, deliveries and polls in ``sink`` from now on (``serve``'s /metrics)."""
+        self.metrics.attach(sink)
+
+    def ready(self) -> Readiness:
+        """Whether the database answers and the index is loaded (``/readyz``)."""
+        try:
+            self.archive.db.ping()
+        except DigestbotError as exc:
+            return Readiness(False, str(exc))
+        if not self.engine.loaded:
+            return Readiness(False, "the search index is not loaded yet")
+        return Readiness(True)
+
+    def index_items(self) -> int:
+        """How many items the loaded search index holds (0 until it is loaded)."""
+        return self.engine.size
 
     def warm_up(self) -> None:
         """Load the search index and the embedding model now, so no user waits for them."""

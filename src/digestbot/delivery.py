@@ -90,11 +90,13 @@ class Deliverer:
         self.configured.extend(destinations)
 
     def destinations(self) -> list[Destination]:
-        """Configured destinations plus subscribed ones, each once, for platforms that can post."""
+        """Configured destinations plus subscribed ones, each once, for platforms that can post; a channel
+        listed without its workspace takes the one its subscription knows."""
         seen: dict[tuple[str, str], Destination] = {}
         for dest in [*self.configured, *self.chat.destinations()]:
-            if dest.platform in self.publishers:
-                seen.setdefault((dest.platform, dest.channel_id), dest)
+            key = (dest.platform, dest.channel_id)
+            if dest.platform in self.publishers and (key not in seen or seen[key].workspace is None):
+                seen[key] = seen.get(key, dest) if dest.workspace is None else dest
         return list(seen.values())
 
     def plan(self, issue_date: dt.date | None = None) -> list[PlannedPost]:

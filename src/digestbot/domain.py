@@ -71,12 +71,17 @@ class IssueSummary:
 
 @dataclass(frozen=True)
 class Destination:
-    """Where weekly issues go: a Slack channel, or a Teams conversation with its reference."""
+    """Where weekly issues go: a Slack channel, or a Teams conversation with its reference.
+
+    ``workspace`` is the Slack workspace (team id) the channel belongs to, whose bot token posts there when
+    the app is installed in many workspaces; None where one bot token serves (or for Teams).
+    """
 
     platform: str
     channel_id: str
     service_url: str | None = None
     tenant_id: str | None = None
+    workspace: str | None = None
 
 
 @dataclass(frozen=True)

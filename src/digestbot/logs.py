@@ -5,13 +5,19 @@ of the attacker's choosing, and terminal escapes would rewrite what an operator 
 escapes control characters (C0 but tab, DEL, C1, Unicode line and paragraph separators, bidirectional
 overrides) in each formatted record, while the traceback appended after it keeps its lines. It is
 installed wherever digestbot sets up logging: the CLI's stderr handler and uvicorn's handlers.
+
+``log_format = "json"`` writes one JSON object per line instead (``JsonFormatter``), for log collectors:
+every character outside printable ASCII is escaped by JSON itself, and a traceback is one field, so a
+record is always exactly one line.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import sys
-from typing import TextIO
+from typing import Literal, TextIO
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -60,6 +66,34 @@ class SafeFormatter(logging.Formatter):
         return "\n".join([line, *extra])
 
 
+class JsonFormatter(logging.Formatter):
+    """A record as one line of JSON: time (UTC, ISO 8601), level, logger, message, and the traceback or
+    stack as strings when there is one. ASCII only, so nothing in a message can break the line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, str] = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = record.exc_text or self.formatException(record.exc_info)
+        elif record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=True)
+
+
+LogFormat = Literal["text", "json"]
+
+
+def formatter(fmt: LogFormat, inner: logging.Formatter | None = None) -> logging.Formatter:
+    """The formatter of a log format: escaped text lines (around ``inner``), or JSON lines."""
+    return JsonFormatter() if fmt == "json" else SafeFormatter(inner)
+
+
 class StderrHandler(logging.StreamHandler[TextIO]):
     """Writes to whatever ``sys.stderr`` is at the time (tests and the CLI runner swap it)."""
 
@@ -87,9 +121,18 @@ def configure_logging(*, verbose: bool = False) -> None:
     logging.getLogger("digestbot").setLevel(logging.DEBUG if verbose else logging.INFO)
 
 
-def protect(*names: str) -> None:
-    """Escape outside text in the handlers of these loggers too (uvicorn configures its own)."""
+def use_format(fmt: LogFormat) -> None:
+    """Write digestbot's stderr log lines as escaped text or as JSON (``settings.log_format``)."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, StderrHandler):
+            handler.setFormatter(formatter(fmt))
+
+
+def protect(*names: str, fmt: LogFormat = "text") -> None:
+    """Escape outside text in the handlers of these loggers too (uvicorn configures its own), or write
+    them as JSON lines."""
     for name in names:
         for handler in logging.getLogger(name).handlers:
-            if not isinstance(handler.formatter, SafeFormatter):
-                handler.setFormatter(SafeFormatter(handler.formatter or logging.Formatter()))
+            if isinstance(handler.formatter, SafeFormatter | JsonFormatter):
+                continue
+            handler.setFormatter(formatter(fmt, handler.formatter or logging.Formatter()))

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 
 def slack_configured(settings: Settings) -> bool:
-    """A bot token is what posting to Slack needs."""
-    return settings.slack_bot_token is not None
+    """A bot token, or the app's OAuth credentials (each workspace's token comes from its install)."""
+    return settings.slack_bot_token is not None or settings.slack_oauth
 
 
 def teams_configured(settings: Settings) -> bool:
@@ -36,8 +36,11 @@ def publishers(settings: Settings) -> list[Publisher]:
     built: list[Publisher] = []
     if slack_configured(settings):
         from digestbot.slack.publisher import SlackPublisher, build_web_client
+        from digestbot.slack.tokens import installed_tokens
 
-        built.append(SlackPublisher(build_web_client(settings)))
+        client = build_web_client(settings)
+        tokens = installed_tokens(settings, client) if settings.slack_oauth else None
+        built.append(SlackPublisher(client, tokens=tokens))
     if teams_configured(settings):
         from digestbot.teams import build_teams_publisher
 
@@ -51,8 +54,11 @@ def messengers(settings: Settings) -> list[DirectMessenger]:
     if slack_configured(settings):
         from digestbot.slack.messenger import SlackMessenger
         from digestbot.slack.publisher import build_web_client
+        from digestbot.slack.tokens import installed_tokens
 
-        built.append(SlackMessenger(build_web_client(settings)))
+        client = build_web_client(settings)
+        tokens = installed_tokens(settings, client) if settings.slack_oauth else None
+        built.append(SlackMessenger(client, tokens=tokens))
     if teams_configured(settings):
         from digestbot.teams import TeamsMessenger, build_teams_publisher
 
@@ -66,18 +72,23 @@ def home_boards(settings: Settings, conversations: Conversations) -> list[HomeBo
         return []
     from digestbot.slack.home import SlackHomeBoard
     from digestbot.slack.publisher import build_web_client
+    from digestbot.slack.tokens import installed_tokens
 
-    return [SlackHomeBoard(build_web_client(settings), conversations)]
+    client = build_web_client(settings)
+    tokens = installed_tokens(settings, client) if settings.slack_oauth else None
+    return [SlackHomeBoard(client, conversations, tokens=tokens)]
 
 
 def configured_destinations(settings: Settings) -> list[Destination]:
-    """The channels listed in the config ("slack:C0123" or a bare Slack channel id)."""
-    return [Destination(*_split(channel)) for channel in settings.channels]
+    """The channels listed in the config ("slack:C0123", a bare Slack channel id, or "slack:T0123/C0123"
+    for a channel of one workspace among many)."""
+    return [_destination(channel) for channel in settings.channels]
 
 
-def _split(channel: str) -> tuple[str, str]:
-    platform, sep, channel_id = channel.partition(":")
-    return (platform, channel_id) if sep else ("slack", channel)
+def _destination(channel: str) -> Destination:
+    _platform, sep, rest = channel.partition(":")
+    workspace, slash, channel_id = (rest if sep else channel).rpartition("/")
+    return Destination("slack", channel_id, workspace=workspace if slash and workspace else None)
 
 
 def extra_routes(settings: Settings, conversations: Conversations) -> Sequence[BaseRoute]:

@@ -1,7 +1,8 @@
 """``digestbot serve`` for chat: load the model and index, then Slack in Socket Mode or over HTTP.
 
-Either way one uvicorn server runs the ASGI app (``/healthz``, ``/slack/events`` in HTTP mode, and the
-routes other surfaces add); in Socket Mode Slack's requests arrive over the app-token websocket instead.
+Either way one uvicorn server runs the ASGI app (``/healthz``, ``/readyz``, ``/metrics``, ``/slack/events``
+in HTTP mode, Slack's install pages with OAuth, and the routes other surfaces add); in Socket Mode Slack's
+requests arrive over the app-token websocket instead.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from starlette.routing import BaseRoute
 
 from digestbot.conversation import Conversations
 from digestbot.logs import protect
+from digestbot.ops import operator_routes
+from digestbot.platforms import slack_configured
 from digestbot.server import build_asgi_app
 from digestbot.settings import Settings
 from digestbot.slack.app import build_slack_app
@@ -37,9 +40,11 @@ def run_chat(
     extra_routes: Sequence[BaseRoute] = (),
 ) -> None:
     """Warm up, then serve until interrupted: Socket Mode when an app token is set, else HTTP.
-    ``extra_routes`` (e.g. Teams' ``/api/messages``) are served by the same ASGI app."""
+    ``extra_routes`` (e.g. Teams' ``/api/messages``) are served by the same ASGI app, beside the
+    operators' ``/readyz`` and ``/metrics``."""
+    routes = [*operator_routes(core), *extra_routes]
     core.warm_up()
-    asyncio.run(chat_server(settings, conversations, extra_routes=extra_routes).serve())
+    asyncio.run(chat_server(settings, conversations, extra_routes=routes).serve())
 
 
 @dataclass
@@ -68,14 +73,14 @@ class ChatServer:
 def chat_server(
     settings: Settings, conversations: Conversations, *, extra_routes: Sequence[BaseRoute] = ()
 ) -> ChatServer:
-    """The server ``run_chat`` runs, built from the settings (Slack only when a bot token is set)."""
-    slack_app = build_slack_app(settings, conversations) if settings.slack_bot_token is not None else None
+    """The server ``run_chat`` runs, built from the settings (Slack when a bot token or OAuth is set)."""
+    slack_app = build_slack_app(settings, conversations) if slack_configured(settings) else None
     token = settings.slack_app_token.get_secret_value() if settings.slack_app_token is not None else None
-    # In Socket Mode nothing arrives over HTTP, so /slack/events is not mounted at all.
+    # In Socket Mode events do not arrive over HTTP, so /slack/events is not mounted (install pages are).
     asgi = build_asgi_app(
-        settings, conversations, slack_app if token is None else None, extra_routes=extra_routes
+        settings, conversations, slack_app, extra_routes=extra_routes, slack_events=token is None
     )
     level = settings.log_level.lower()
     config = uvicorn.Config(asgi, host=settings.host, port=settings.port, log_level=level)
-    protect("uvicorn", "uvicorn.access")  # the handlers the config just installed
+    protect("uvicorn", "uvicorn.access", fmt=settings.log_format)  # the handlers the config just installed
     return ChatServer(uvicorn.Server(config), slack_app, token)

@@ -1,4 +1,5 @@
-"""The one ASGI app of ``digestbot serve``: ``/slack/events``, ``/healthz``, and a seam for Teams.
+"""The one ASGI app of ``digestbot serve``: ``/slack/events``, ``/healthz``, Slack's install pages with
+OAuth, and a seam for other routes (Teams, ``/readyz``, ``/metrics``).
 
 Slack's request endpoint is guarded before Bolt sees a request, in this order: bodies over 1 MB get 413,
 bodies still arriving after 10 s get 408; a missing, stale or wrong signature gets 401 before anything
@@ -24,8 +25,10 @@ from starlette.routing import BaseRoute, Route
 
 from digestbot.asgi import BODY_TIMEOUT_SECONDS, BodyRejected, Throttled, read_limited
 from digestbot.conversation import Conversations
+from digestbot.platforms import slack_configured
 from digestbot.settings import Settings
 from digestbot.slack.app import build_slack_app
+from digestbot.slack.oauth import oauth_routes
 
 MAX_BODY_BYTES = 1_000_000
 SLACK_PATH = "/slack/events"
@@ -41,19 +44,23 @@ def build_asgi_app(
     slack_app: AsyncApp | None = None,
     *,
     extra_routes: Sequence[BaseRoute] = (),
+    slack_events: bool = True,
 ) -> Starlette:
     """``/healthz`` always; ``/slack/events`` when a Slack app is given or HTTP-mode credentials are set
-    (bot token and signing secret, no app token); plus ``extra_routes`` (the Teams adapter passes
-    ``Route(TEAMS_PATH, ...)`` here)."""
+    (a bot token or OAuth, and the signing secret, no app token) — not when ``slack_events`` is False (Socket
+    Mode); ``/slack/install`` and ``/slack/oauth_redirect`` when the app installs through OAuth; plus
+    ``extra_routes`` (the Teams adapter passes ``Route(TEAMS_PATH, ...)`` here)."""
     routes: list[BaseRoute] = [Route(HEALTH_PATH, healthz, methods=["GET"])]
     http_mode = settings.slack_app_token is None and settings.slack_signing_secret is not None
-    if slack_app is None and settings.slack_bot_token is not None and http_mode:
+    if slack_app is None and slack_configured(settings) and http_mode:
         slack_app = build_slack_app(settings, conversations)
-    if slack_app is not None:
+    if slack_app is not None and slack_events:
         secret = settings.slack_signing_secret
         # Without a signing secret (a Socket Mode app) a random one: no HTTP request can ever verify.
         key = secret.get_secret_value() if secret is not None else secrets.token_hex(32)
         routes.append(Route(SLACK_PATH, slack_endpoint(slack_app, key), methods=["POST"]))
+    if slack_app is not None:
+        routes.extend(oauth_routes(slack_app))
     routes.extend(extra_routes)
     return Starlette(routes=routes)
 

@@ -18,6 +18,20 @@ from pydantic_settings import (
 )
 
 DEFAULT_CONFIG_FILE = Path("config/digestbot.toml")
+# The bot scopes an OAuth install asks for: config/slack-manifest.yaml's (a test keeps them equal).
+SLACK_BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "app_mentions:read",
+    "channels:history",
+    "groups:history",
+    "im:history",
+    "mpim:history",
+    "im:write",
+    "reactions:write",
+    "channels:read",
+)
 
 
 class SourceConfig(BaseSettings):
@@ -89,6 +103,17 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str | None = None
+    # Many workspaces: the app's OAuth credentials turn on /slack/install (with the signing secret).
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_scopes: list[str] = Field(default_factory=lambda: list(SLACK_BOT_SCOPES))
+    slack_redirect_uri: str | None = Field(
+        default=None,
+        description="https://YOUR_HOST/slack/oauth_redirect; needed when the app lists several.",
+    )
+    slack_token_rotation_minutes: int = Field(
+        default=120, ge=1, le=720, description="Refresh a rotating token this long before it expires."
+    )
 
     # Teams
     teams_client_id: str | None = None
@@ -124,6 +149,9 @@ class Settings(BaseSettings):
     )
 
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="json: one JSON object per log line, for log collectors."
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -138,6 +166,18 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"need relevance_named_floor ({self.relevance_named_floor}) <= relevance_floor "
                 f"({self.relevance_floor}) <= relevance_threshold ({self.relevance_threshold})"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _oauth_complete(self) -> Settings:
+        if (self.slack_client_id is None) != (self.slack_client_secret is None):
+            raise ValueError(
+                "slack_client_id and slack_client_secret: set both for OAuth installs, or neither"
+            )
+        if self.slack_client_id is not None and self.slack_signing_secret is None:
+            raise ValueError(
+                "slack_signing_secret: required with slack_client_id (OAuth installs are served over HTTP)"
             )
         return self
 
@@ -191,10 +231,20 @@ class Settings(BaseSettings):
         )
 
     @property
+    def slack_oauth(self) -> bool:
+        """Many workspaces: installs through OAuth, each workspace's token kept in the database."""
+        return (
+            self.slack_client_id is not None
+            and self.slack_client_secret is not None
+            and self.slack_signing_secret is not None
+        )
+
+    @property
     def chat_configured(self) -> bool:
         """Whether any chat platform has credentials; without them ``serve`` opens a console chat."""
-        slack = self.slack_bot_token is not None and (
-            self.slack_app_token is not None or self.slack_signing_secret is not None
+        slack = self.slack_oauth or (
+            self.slack_bot_token is not None
+            and (self.slack_app_token is not None or self.slack_signing_secret is not None)
         )
         teams = self.teams_client_id is not None or self.teams_allow_unauthenticated
         return slack or teams

@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from digestbot.core import Digestbot
+from digestbot.logs import configure_logging
 from digestbot.slack.emulator import Failure, SlackEmulator
 from tests.slack.support import CHANNEL, DM, SlackDriver, message
 
@@ -87,3 +88,15 @@ def test_a_refused_post_is_logged_not_raised(
         ("ERROR", f"Slack: chat.postMessage to {DM} failed: not_in_channel"),
     ]
     assert all(record.exc_info is None for record in ours)  # one line each, no traceback
+
+
+def test_handling_a_request_leaves_digestbots_log_level_alone(
+    slack: SlackDriver, emulator: SlackEmulator
+) -> None:
+    """Bolt resets its app logger to the root logger's level on each request: it must not be digestbot's
+    (a replica would stop logging its INFO lines, "index rebuilt" among them, after its first event)."""
+    configure_logging()
+    assert slack.event(message("ceasefire", "1700000000.000900", channel=DM), "EvLevel1").status_code == 200
+    emulator.wait_for("chat.postMessage")
+    assert logging.getLogger("digestbot").level == logging.INFO
+    assert logging.getLogger("digestbot.search.loader").isEnabledFor(logging.INFO)

@@ -110,7 +110,8 @@ def test_details_of_a_public_answer_go_in_its_thread(
 
 
 def test_the_manifest_declares_what_the_bot_uses() -> None:
-    manifest = yaml.safe_load((Path(__file__).parents[2] / "config" / "slack-manifest.yaml").read_text())
+    manifest_text = (Path(__file__).parents[2] / "config" / "slack-manifest.yaml").read_text()
+    manifest = yaml.safe_load(manifest_text)
     assert manifest["features"]["slash_commands"][0]["command"] == "/digest"
     assert set(manifest["oauth_config"]["scopes"]["bot"]) >= {
         "commands",
@@ -131,7 +132,10 @@ def test_the_manifest_declares_what_the_bot_uses() -> None:
         "message.groups",
         "message.im",
         "app_home_opened",
+        "app_uninstalled",
+        "tokens_revoked",
     ]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert "# redirect_urls: [https://YOUR_HOST/slack/oauth_redirect]" in manifest_text
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
 from digestbot.cli.base import emit_json, parse_date, runtime
-from digestbot.core import IngestReport, IngestResult
+from digestbot.ingest_report import IngestReport, IngestResult
 from digestbot.logs import escape_controls
 from digestbot.render.data import ingest_dict, issue_dict, summary_dict
 from digestbot.render.plain import issue_text, summary_line

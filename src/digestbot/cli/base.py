@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from typer.core import TyperGroup
 
 from digestbot.errors import ConfigError, DigestbotError
-from digestbot.logs import configure_logging, escape_controls
+from digestbot.logs import configure_logging, escape_controls, use_format
 from digestbot.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -66,6 +66,7 @@ class Runtime:
         """Settings from flags > env > config file > defaults; a bad value is a one-line ConfigError."""
         if self._settings is None:
             self._settings = _load(self.config, data_dir=self.data_dir)
+            use_format(self._settings.log_format)
         return self._settings
 
     def core(self) -> Digestbot:

@@ -1,7 +1,8 @@
 """The conversation core: one platform-neutral entry (``Conversations.handle``) every surface calls."""
 
 from digestbot.conversation.commands import Command, Verb, parse_command
-from digestbot.conversation.conversations import Conversations, Library
+from digestbot.conversation.conversations import Conversations
+from digestbot.conversation.library import Library
 from digestbot.conversation.messages import (
     Answered,
     Details,

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Sequence
-from typing import Protocol
 
 from digestbot.conversation.commands import Command, Verb, parse_command
 from digestbot.conversation.home import compose_home, homes_due
+from digestbot.conversation.library import Library
 from digestbot.conversation.messages import (
     Answered,
     Details,
@@ -32,45 +33,13 @@ from digestbot.conversation.messages import (
     outcome_issue,
 )
 from digestbot.conversation.watches import DEFAULT_RULES, ChatRules, WatchDesk
-from digestbot.domain import Answer, Destination, Hit, Issue
+from digestbot.domain import Destination
 from digestbot.errors import DigestbotError
+from digestbot.metrics import Metrics
 from digestbot.store.chat import ChatState
 from digestbot.store.watches import WatchStore
-from digestbot.stories import Story
 
 log = logging.getLogger(__name__)
-
-
-class Library(Protocol):
-    """What the conversation needs of the archive (``digestbot.core.Digestbot`` implements it)."""
-
-    def ask(self, question: str, *, k: int | None = None, issue_date: dt.date | None = None) -> Answer:
-        """Answer a question, scoped first to ``issue_date`` when given."""
-        ...
-
-    def latest(self) -> Issue | None:
-        """The newest issue, or None for an empty archive."""
-        ...
-
-    def newest_date(self) -> dt.date | None:
-        """The newest issue's date (cheap), or None for an empty archive."""
-        ...
-
-    def hits(self, item_ids: Sequence[int]) -> list[Hit]:
-        """Stored items by id, as hits (unknown ids are left out)."""
-        ...
-
-    def story(self, topic: str) -> Story:
-        """Every item about a topic across issues, oldest first."""
-        ...
-
-    def posts(self, issue_date: dt.date, platform: str) -> list[tuple[str, str]]:
-        """Where that issue was posted on that platform: (channel id, post reference) pairs."""
-        ...
-
-    def channels(self, platform: str) -> list[Destination]:
-        """The destinations of that platform that receive each new issue."""
-        ...
 
 
 class Conversations:
@@ -78,11 +47,12 @@ class Conversations:
 
     def __init__(
         self, library: Library, chat: ChatState, watches: WatchStore | None = None, *,
-        rules: ChatRules = DEFAULT_RULES,
+        rules: ChatRules = DEFAULT_RULES, metrics: Metrics | None = None,
     ) -> None:  # fmt: skip
         self.library = library
         self.chat = chat
         self.rules = rules
+        self.metrics = metrics or Metrics()
         self.desk = None if watches is None else WatchDesk(watches, library.newest_date, rules)
 
     def handle(self, message: Message) -> Outcome:
@@ -124,7 +94,11 @@ class Conversations:
                 issue = self.library.latest()
                 return EmptyArchive() if issue is None else Latest(issue)
             case Verb.ASK:
-                return self.ask(command.question, scope)
+                started = time.perf_counter()
+                try:
+                    return self.ask(command.question, scope)
+                finally:  # a failed question counts too, with the time it took to fail
+                    self.metrics.question(message.surface, time.perf_counter() - started)
             case Verb.TIMELINE:
                 return self.timeline(command.question, command.page)
             case Verb.WATCH | Verb.UNWATCH | Verb.WATCHES:
@@ -222,6 +196,11 @@ class Conversations:
         """A 1:1 chat with a user became known (a personal install): where to message them directly."""
         if self.desk is not None and user:
             self.desk.remember(Message(surface, place, user, "", direct=True))
+
+    def workspace_removed(self, surface: str, workspace: str) -> int:
+        """The app was uninstalled from a workspace (or lost its token there): stop delivering to every
+        channel of that workspace, and only there. How many subscriptions were removed."""
+        return self.chat.unsubscribe_workspace(surface, workspace)
 
     def refresh_reference(self, place: Destination) -> None:
         """Keep a subscribed conversation's reference (Teams serviceUrl) current."""

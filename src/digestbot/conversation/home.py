@@ -15,7 +15,7 @@ from digestbot.store.chat import ChatState
 from digestbot.store.watches import WatchStore
 
 if TYPE_CHECKING:
-    from digestbot.conversation.conversations import Library
+    from digestbot.conversation.library import Library
 
 
 def summary(issue: Issue) -> IssueSummary:
@@ -37,7 +37,7 @@ def compose_home(
     channels = tuple(
         dest.channel_id
         for dest in library.channels(platform)
-        if dest.tenant_id in (None, tenant) or not tenant
+        if (dest.workspace or dest.tenant_id) in (None, tenant) or not tenant
     )
     return Home(
         latest=None if issue is None else summary(issue),

@@ -34,7 +34,7 @@ def recipient(message: Message) -> Recipient:
     return Recipient(
         platform=message.surface,
         user_id=message.user,
-        tenant_id=place.tenant_id,
+        tenant_id=place.workspace or place.tenant_id,  # a Slack workspace, or a Teams tenant
         conversation_id=place.channel_id if message.direct else None,
         service_url=place.service_url if message.direct else None,
     )

@@ -87,6 +87,12 @@ class SearchEngine:
         """Whether the index is loaded (it is before ``serve`` accepts requests)."""
         return self._snapshot is not None
 
+    @property
+    def size(self) -> int:
+        """How many items the loaded index holds (0 before it is loaded; never loads it)."""
+        snap = self._snapshot
+        return 0 if snap is None else len(snap.items)
+
     def ensure_index(self) -> str:
         """Load the index, or rebuild it if missing, stale, corrupt or built for another model."""
         _faiss_single_threaded()

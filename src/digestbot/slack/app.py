@@ -24,9 +24,10 @@ from digestbot.render.slack_story import TIMELINE_ACTION, UNWATCH_ACTION
 from digestbot.settings import Settings
 from digestbot.slack.handlers import SlackHandlers
 from digestbot.slack.home import SlackHome
+from digestbot.slack.oauth import DEFAULT_API_URL, oauth_options, register_uninstalls
 
 COMMAND = "/digest"
-DEFAULT_API_URL = "https://slack.com/api/"
+BOLT_LOGGER = "digestbot.slack.bolt"
 
 
 def build_web_client(settings: Settings) -> AsyncWebClient:
@@ -36,15 +37,17 @@ def build_web_client(settings: Settings) -> AsyncWebClient:
         raise ConfigError(
             "slack_bot_token: required for Slack (DIGESTBOT_SLACK_BOT_TOKEN, starts with xoxb-)"
         )
+    return _client(settings, settings.slack_bot_token.get_secret_value())
+
+
+def _client(settings: Settings, token: str | None) -> AsyncWebClient:
     retries: list[AsyncRetryHandler] = [
         AsyncConnectionErrorRetryHandler(),
         AsyncRateLimitErrorRetryHandler(max_retry_count=3),
         AsyncServerErrorRetryHandler(max_retry_count=1),
     ]
     return AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(),
-        base_url=settings.slack_api_url or DEFAULT_API_URL,
-        retry_handlers=retries,
+        token=token, base_url=settings.slack_api_url or DEFAULT_API_URL, retry_handlers=retries
     )
 
 
@@ -52,7 +55,9 @@ def build_slack_app(settings: Settings, conversations: Conversations) -> AsyncAp
     """The Slack app with every listener registered.
 
     HTTP mode (no app token) needs the signing secret: Bolt checks each request's signature and age.
-    In Socket Mode, requests come over the app-token websocket and carry no signature.
+    In Socket Mode, requests come over the app-token websocket and carry no signature. With the app's
+    OAuth credentials (``settings.slack_oauth``) it is installed in many workspaces and each request is
+    answered with its own workspace's token; otherwise with the one bot token.
     """
     secret = settings.slack_signing_secret
     if settings.slack_app_token is None and secret is None:
@@ -60,16 +65,23 @@ def build_slack_app(settings: Settings, conversations: Conversations) -> AsyncAp
             "slack_signing_secret: required for Slack HTTP mode (DIGESTBOT_SLACK_SIGNING_SECRET);"
             " or set slack_app_token (xapp-) for Socket Mode"
         )
-    client = build_web_client(settings)
+    # Tokenless: each request's client gets the token from ``authorize``.
+    client = _client(settings, None)
+    if settings.slack_oauth:
+        options = oauth_options(settings, client)
+    else:
+        options = {"authorize": cached_authorize(build_web_client(settings))}
     app = AsyncApp(
-        name="digestbot",
-        # Tokenless: each request's client gets the token from ``authorize``.
-        client=AsyncWebClient(base_url=client.base_url, retry_handlers=client.retry_handlers),
-        authorize=cached_authorize(client),
+        # Bolt sets its app logger's level to the root logger's on every request: under digestbot's own
+        # "digestbot" logger that would silence every INFO line of digestbot.
+        name=BOLT_LOGGER,
+        client=client,
         # Without a signing secret (Socket Mode) a random one: no HTTP request can ever verify.
         signing_secret=secret.get_secret_value() if secret is not None else secrets.token_hex(32),
+        **options,
     )
     register(app, conversations)
+    register_uninstalls(app, conversations)
     return app
 
 

@@ -2,7 +2,9 @@
 
 A real HTTP server on 127.0.0.1 (its own thread) that answers the methods digestbot uses, records every
 call (method, body, token), accepts ``response_url`` posts under ``/response/…``, and can be told to
-answer a method with 429 + Retry-After, a 5xx, or a Slack error. Point the bot at it with
+answer a method with 429 + Retry-After, a 5xx, or a Slack error. It also installs the app in several
+workspaces (``emulated_installs``: ``/oauth/v2/authorize``, ``oauth.v2.access``, token rotation and
+revocation; ``auth.test`` answers for each token's workspace). Point the bot at it with
 ``DIGESTBOT_SLACK_API_URL=<emulator.api_url>``.
 """
 
@@ -16,9 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from digestbot.slack.emulator_http import RESPONSE_URL, Call, JsonDict, Server, handler_for, parse_call
+from digestbot.slack.emulated_installs import Installs, Workspace
+from digestbot.slack.emulator_http import RESPONSE_URL, Call, EmulatorServer, handler_for, parse_call
 
 __all__ = ["RESPONSE_URL", "Call", "Failure", "SlackEmulator", "parse_call"]
+
+JsonDict = dict[str, Any]
 
 
 @dataclass
@@ -43,13 +48,18 @@ class SlackEmulator:
     delays: dict[str, float] = field(default_factory=dict)  # seconds to wait before answering a method
     history: dict[str, list[JsonDict]] = field(default_factory=dict)  # channel -> messages, oldest first
     views: dict[str, JsonDict] = field(default_factory=dict)  # user -> their published Home tab
+    # The app's OAuth credentials and settings, as on its page at api.slack.com:
+    client_id: str = "1111.2222"
+    client_secret: str = "emulated-client-secret"  # noqa: S105 (a fake app's, published)
+    redirect_uri: str | None = None  # where an approved install is sent when the request names none
+    token_lifetime: int | None = None  # token rotation on: bot tokens expire after this many seconds
 
     def __post_init__(self) -> None:
+        self.installs = Installs(self.client_id, self.client_secret, token_lifetime=self.token_lifetime)
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
-        self._server: Server | None = None
+        self._server: EmulatorServer | None = None
         self._methods: dict[str, Callable[[JsonDict], JsonDict]] = {
-            "auth.test": self._auth_test,
             "chat.postMessage": self._posted,
             "chat.update": self._posted,
             "chat.postEphemeral": lambda body: {"ok": True, "message_ts": self._next_ts()},
@@ -61,13 +71,14 @@ class SlackEmulator:
             "views.publish": self._publish,
             "views.open": lambda body: {"ok": True, "view": _json_field(body.get("view"))},
             "apps.connections.open": lambda body: {"ok": True, "url": self.socket_url},
+            "oauth.v2.access": self.installs.access,
         }
 
     # -- lifecycle --------------------------------------------------------------------------------
 
     def start(self) -> SlackEmulator:
         """Listen on a free loopback port, serving from a daemon thread."""
-        self._server = Server(("127.0.0.1", 0), handler_for(self.handle))
+        self._server = EmulatorServer(("127.0.0.1", 0), handler_for(self))
         threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="slack-emulator", daemon=True
         ).start()
@@ -146,8 +157,32 @@ class SlackEmulator:
             time.sleep(self.delays[call.method])
         if call.method == RESPONSE_URL:
             return 200, {"Content-Type": "text/plain"}, b"ok"
-        answer = self._methods.get(call.method, _unknown_method)
-        return 200, {"Content-Type": "application/json"}, json.dumps(answer(call.body)).encode()
+        return 200, {"Content-Type": "application/json"}, json.dumps(self._answer(call)).encode()
+
+    def _answer(self, call: Call) -> JsonDict:
+        refused = None if call.method == "oauth.v2.access" else self.installs.refused(call.token)
+        if refused is not None:
+            return {"ok": False, "error": refused}
+        if call.method == "auth.test":
+            return self._auth_test(self.installs.workspace_of(call.token))
+        return self._methods.get(call.method, _unknown_method)(call.body)
+
+    def authorize(self, query: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        """Slack's approval page (``GET /oauth/v2/authorize``): the installer approves at once."""
+        call = Call(method="oauth.v2.authorize", path="/oauth/v2/authorize", body=query, token=None)
+        with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+        status, headers = self.installs.approve(query, self.redirect_uri)
+        return status, headers, b"" if status == 302 else b"cannot approve this install"
+
+    def add_workspace(self, team_id: str, name: str) -> Workspace:
+        """A workspace the app can be installed in (through ``/oauth/v2/authorize?team=...``)."""
+        return self.installs.add(team_id, name)
+
+    def uninstall(self, team_id: str) -> None:
+        """Remove the app from a workspace: its tokens are revoked (send ``app_uninstalled`` yourself)."""
+        self.installs.uninstall(team_id)
 
     def _take_failure(self, method: str) -> Failure | None:
         failure = self.failures.get(method)
@@ -161,15 +196,18 @@ class SlackEmulator:
     def _next_ts(self) -> str:
         return f"1700000000.{next(self._ts):06d}"
 
-    def _auth_test(self, _body: JsonDict) -> JsonDict:
+    def _auth_test(self, workspace: Workspace | None) -> JsonDict:
+        """Who a token is: its workspace's bot, or the default workspace's for a token not issued here."""
+        default = Workspace("T0EMU0001", "Emulated", self.bot_user_id, self.bot_id)
+        found = workspace or default
         return {
             "ok": True,
             "url": "https://emulated.slack.com/",
-            "team": "Emulated",
+            "team": found.name,
             "user": "digestbot",
-            "team_id": "T0EMU0001",
-            "user_id": self.bot_user_id,
-            "bot_id": self.bot_id,
+            "team_id": found.team_id,
+            "user_id": found.bot_user_id,
+            "bot_id": found.bot_id,
         }
 
     def _posted(self, body: JsonDict) -> JsonDict:

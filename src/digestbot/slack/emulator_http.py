@@ -1,23 +1,19 @@
-"""The HTTP side of the Slack emulator: a request as a recorded ``Call``, and the threaded server's handler.
-
-Kept apart from ``digestbot.slack.emulator`` (what each Web API method answers); the emulator re-exports
-``Call`` and ``RESPONSE_URL``.
-"""
+"""The emulator's HTTP side: each request as a ``Call`` (method, body, token), answered by the emulator."""
 
 from __future__ import annotations
 
+import base64
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 RESPONSE_URL = "response_url"  # the ``method`` recorded for posts to a response URL
 
 JsonDict = dict[str, Any]
-Answer = tuple[int, dict[str, str], bytes]
+Answer = tuple[int, dict[str, str], bytes]  # status, headers, body
 
 
 @dataclass(frozen=True)
@@ -31,7 +27,19 @@ class Call:
     received: float = field(default_factory=time.monotonic)  # when it arrived (monotonic clock)
 
 
-class Server(ThreadingHTTPServer):
+class Emulator(Protocol):
+    """What the request handler serves."""
+
+    def handle(self, call: Call) -> Answer:
+        """A Web API call (or a post to a response URL)."""
+        ...
+
+    def authorize(self, query: dict[str, str]) -> Answer:
+        """Slack's approval page of an install."""
+        ...
+
+
+class EmulatorServer(ThreadingHTTPServer):
     request_queue_size = 1024  # the stdlib's 5 drops connections under a burst of concurrent calls
     daemon_threads = True
 
@@ -49,20 +57,33 @@ def parse_call(path: str, headers: dict[str, str], raw: bytes) -> Call:
     body = {**dict(parse_qsl(query, keep_blank_values=True)), **body}
     auth = headers.get("authorization", "")
     token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else body.get("token")
+    if auth.startswith("Basic "):  # the app's client id and secret (oauth.v2.access)
+        client_id, _, secret = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
+        body = {"client_id": client_id, "client_secret": secret, **body}
     method = RESPONSE_URL if path.startswith("/response/") else urlsplit(path).path.removeprefix("/api/")
     return Call(method=method, path=path, body=body, token=token)
 
 
-def handler_for(handle: Callable[[Call], Answer]) -> type[BaseHTTPRequestHandler]:
-    """A request handler class answering every POST with ``handle``."""
-
+def handler_for(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # the stdlib's naming
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             headers = {key.lower(): value for key, value in self.headers.items()}
-            status, out_headers, body = handle(parse_call(self.path, headers, raw))
+            status, out_headers, body = emulator.handle(parse_call(self.path, headers, raw))
             self.send_response(status)
             for key, value in out_headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:  # Slack's approval page
+            answer: Answer = (404, {}, b"")
+            if urlsplit(self.path).path == "/oauth/v2/authorize":
+                answer = emulator.authorize(dict(parse_qsl(urlsplit(self.path).query)))
+            status, headers, body = answer
+            self.send_response(status)
+            for key, value in headers.items():
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -53,7 +53,7 @@ class SlackHandlers:
         channel = command["channel_id"]
         message = Message(
             SURFACE,
-            _channel(channel, command.get("team_id")),
+            _channel(channel, _workspace(command)),
             command["user_id"],
             command.get("text", ""),
             direct=str(channel).startswith("D"),
@@ -67,7 +67,7 @@ class SlackHandlers:
     ) -> None:  # fmt: skip
         """ "Share in channel": answer the question the button carries again, publicly."""
         await ack()
-        place, user = _channel(body["channel"]["id"]), body["user"]["id"]
+        place, user = _channel(body["channel"]["id"], _workspace(body)), body["user"]["id"]
         outcome = await self._blocking(
             self.conversations.handle, Message(SURFACE, place, user, action["value"])
         )
@@ -144,8 +144,23 @@ class SlackHandlers:
         await _post(client, message.place.channel_id, message.reply_thread, render.outcome_message(outcome))
 
 
-def _channel(channel_id: str, team: str | None = None) -> Destination:
-    return Destination(platform=SURFACE, channel_id=channel_id, tenant_id=team or None)
+def _channel(channel_id: str, workspace: str | None) -> Destination:
+    return Destination(platform=SURFACE, channel_id=channel_id, workspace=workspace)
+
+
+def _workspace(body: dict[str, Any]) -> str | None:
+    """The workspace (team id) whose installation a request came through, as Bolt's ``authorize`` reads
+    it: an event's authorization (a channel shared between workspaces), an interaction's team, a
+    command's team id."""
+    authorizations = body.get("authorizations")
+    first = authorizations[0] if isinstance(authorizations, list) and authorizations else None
+    team = body.get("team")
+    found = [
+        first.get("team_id") if isinstance(first, dict) else None,
+        team.get("id") if isinstance(team, dict) else None,
+        body.get("team_id"),
+    ]
+    return next((value for value in found if isinstance(value, str) and value), None)
 
 
 def _is_direct(event: dict[str, Any]) -> bool:
@@ -159,7 +174,7 @@ def _message(body: dict[str, Any], event: dict[str, Any], *, addressed: bool) ->
     reply_thread = thread if thread is not None or _is_direct(event) else event["ts"]
     return Message(
         surface=SURFACE,
-        place=_channel(event["channel"], body.get("team_id")),
+        place=_channel(event["channel"], _workspace(body)),
         user=str(event.get("user", "")),
         text=_MENTION.sub("", str(event.get("text", ""))),
         thread=thread,

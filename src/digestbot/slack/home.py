@@ -23,9 +23,11 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from digestbot.conversation import Conversations, Failed, Home, Message
+from digestbot.delivery import PostError
 from digestbot.domain import Destination
 from digestbot.render import slack as render
 from digestbot.render.slack_home import QUESTION_BLOCK, QUESTION_INPUT, ask_modal, home_view
+from digestbot.slack.tokens import BotTokens
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +106,7 @@ class SlackHome:
         try:
             opened = await client.conversations_open(users=user)
             channel = str(opened["channel"]["id"])
-            place = Destination(SURFACE, channel, tenant_id=team)
+            place = Destination(SURFACE, channel, workspace=team)
             outcome = await self._blocking(
                 self.conversations.handle, Message(SURFACE, place, user, question, direct=True)
             )
@@ -118,9 +120,12 @@ class SlackHomeBoard:
     """Publishes the homes due a refresh (everyone who opened one, once per new issue) with a sync Web API
     client; called from the scheduler's thread after a cycle or an ingest by another process."""
 
-    def __init__(self, client: WebClient, conversations: Conversations) -> None:
+    def __init__(
+        self, client: WebClient, conversations: Conversations, *, tokens: BotTokens | None = None
+    ) -> None:
         self.client = client
         self.conversations = conversations
+        self.tokens = tokens  # each workspace's token, when the app is installed in many
 
     def refresh(self) -> int:
         """Publish every home due; how many were published (failures are logged)."""
@@ -130,14 +135,22 @@ class SlackHomeBoard:
             if isinstance(home, Failed):
                 continue
             try:
+                token = self._token(user, team)
                 if home.post is not None and home.post not in links:
-                    links[home.post] = _sync_permalink(self.client, home.post)
+                    links[home.post] = _sync_permalink(self.client, home.post, token)
                 link = links.get(home.post) if home.post is not None else None
-                self.client.views_publish(user_id=user, view=home_view(home, post_link=link))
+                self.client.views_publish(user_id=user, view=home_view(home, post_link=link), token=token)
                 published += 1
+            except PostError as exc:
+                log.warning("Slack: no token to refresh the home of %s: %s", user, exc)
             except (SlackApiError, SlackClientError, OSError) as exc:
                 log.warning("Slack: views.publish for %s failed: %s", user, _error(exc))
         return published
+
+    def _token(self, user: str, team: str | None) -> str | None:
+        if self.tokens is None:
+            return None
+        return self.tokens.token_for(Destination(SURFACE, user, workspace=team))
 
 
 async def _permalink(client: AsyncWebClient, home: Home) -> str | None:
@@ -151,9 +164,9 @@ async def _permalink(client: AsyncWebClient, home: Home) -> str | None:
     return link if isinstance(link, str) else None
 
 
-def _sync_permalink(client: WebClient, post: tuple[str, str]) -> str | None:
+def _sync_permalink(client: WebClient, post: tuple[str, str], token: str | None) -> str | None:
     try:
-        response = client.chat_getPermalink(channel=post[0], message_ts=post[1])
+        response = client.chat_getPermalink(channel=post[0], message_ts=post[1], token=token)
     except (SlackApiError, SlackClientError, OSError):
         return None
     link = response.get("permalink")

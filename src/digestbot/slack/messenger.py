@@ -11,8 +11,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from digestbot.delivery import PostError
+from digestbot.domain import Destination
 from digestbot.render.slack_story import NOTICE_EVENT, watch_notice
 from digestbot.slack.publisher import CERTAIN, HISTORY_PAGES
+from digestbot.slack.tokens import BotTokens
 from digestbot.watching import Notice
 
 
@@ -22,16 +24,26 @@ class SlackMessenger:
     platform = "slack"
     can_look = True
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, *, tokens: BotTokens | None = None) -> None:
         self.client = client
+        self.tokens = tokens  # each workspace's token, when the app is installed in many
+
+    def _token(self, notice: Notice) -> str | None:
+        recipient = notice.watch.recipient
+        if self.tokens is None:
+            return None
+        dest = Destination(self.platform, recipient.user_id, workspace=recipient.tenant_id)
+        return self.tokens.token_for(dest)
 
     def send_notice(self, notice: Notice) -> str:
         """Post the notice in the user's direct-message channel; the message's ts."""
-        channel = self._open(notice.watch.recipient.user_id)
+        token = self._token(notice)
+        channel = self._open(notice.watch.recipient.user_id, token)
         message = watch_notice(notice)
         metadata = {"event_type": NOTICE_EVENT, "event_payload": {"notice": notice.key}}
         try:
             response = self.client.chat_postMessage(
+                token=token,
                 channel=channel,
                 text=message.text,
                 blocks=message.blocks,
@@ -48,10 +60,11 @@ class SlackMessenger:
 
     def find_notice(self, notice: Notice) -> str | None:
         """The ts of the notice's message in the user's direct-message channel, if it is there."""
-        channel = self._open(notice.watch.recipient.user_id)
+        token = self._token(notice)
+        channel = self._open(notice.watch.recipient.user_id, token)
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
-            page = self._history(channel, cursor)
+            page = self._history(channel, cursor, token)
             for message in page.get("messages", []):
                 metadata = message.get("metadata") or {}
                 payload = metadata.get("event_payload") or {}
@@ -62,11 +75,11 @@ class SlackMessenger:
                 return None
         return None
 
-    def _open(self, user: str) -> str:
+    def _open(self, user: str, token: str | None) -> str:
         """The direct-message channel with the user (Slack opens it, or returns the existing one). A
         failure here is certain: nothing was sent yet."""
         try:
-            response = self.client.conversations_open(users=user)
+            response = self.client.conversations_open(users=user, token=token)
         except SlackApiError as exc:
             error = str(exc.response.get("error", "unknown_error"))
             raise PostError(f"cannot open a direct message with {user}: {error}", certain=True) from exc
@@ -74,8 +87,10 @@ class SlackMessenger:
             raise PostError(f"Slack did not answer: {type(exc).__name__}", certain=True) from exc
         return str(response["channel"]["id"])
 
-    def _history(self, channel: str, cursor: str | None) -> dict[str, Any]:
+    def _history(self, channel: str, cursor: str | None, token: str | None) -> dict[str, Any]:
         options: dict[str, Any] = {"channel": channel, "limit": 100, "include_all_metadata": True}
+        if token is not None:
+            options["token"] = token
         if cursor:
             options["cursor"] = cursor
         try:

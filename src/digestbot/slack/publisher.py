@@ -21,6 +21,7 @@ from digestbot.domain import Destination, Issue
 from digestbot.render.slack import issue_post, section_reply
 from digestbot.render.slack_blocks import SlackMessage
 from digestbot.settings import Settings
+from digestbot.slack.tokens import BotTokens
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ CERTAIN = {
     "account_inactive",
     "missing_scope",
     "restricted_action",
+    "token_revoked",
+    "token_expired",
 }
 
 
@@ -52,7 +55,11 @@ def build_web_client(settings: Settings) -> WebClient:
 
 
 class SlackPublisher:
-    """Posts issues to Slack channels, at most about one message per second per channel."""
+    """Posts issues to Slack channels, at most about one message per second per channel.
+
+    Every call carries the token ``tokens`` picks for the destination (its workspace's, when the app is
+    installed in many); without ``tokens``, the client's own token.
+    """
 
     platform = "slack"
 
@@ -60,45 +67,60 @@ class SlackPublisher:
         self,
         client: WebClient,
         *,
+        tokens: BotTokens | None = None,
         interval: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
+        self.tokens = tokens
         self.interval = interval
         self._sleep, self._clock = sleep, clock
         self._last: dict[str, float] = {}
 
     def post_issue(self, dest: Destination, issue: Issue) -> str:
         """Post the top-level summary, then each section in its thread; returns the top-level ts."""
-        top = issue_post(issue)
-        ts = self._post(dest.channel_id, top, _metadata(issue, TOP))
-        self._complete_thread(dest.channel_id, ts, issue, posted=set())
+        token = self._token(dest)
+        ts = self._post(dest.channel_id, issue_post(issue), _metadata(issue, TOP), token=token)
+        self._complete_thread(dest.channel_id, ts, issue, posted=set(), token=token)
         return ts
 
     def find_post(self, dest: Destination, issue: Issue) -> str | None:
         """The ts of this issue's top-level post in the channel, if a crashed run made it; its thread is
         completed with any sections that are missing."""
-        ts = self._find_top(dest.channel_id, issue_key(issue.date))
+        token = self._token(dest)
+        ts = self._find_top(dest.channel_id, issue_key(issue.date), token=token)
         if ts is None:
             return None
         log.info("found %s already posted in %s; completing its thread", issue.date, dest.channel_id)
-        self._complete_thread(dest.channel_id, ts, issue, posted=self._thread_places(dest.channel_id, ts))
+        posted = self._thread_places(dest.channel_id, ts, token=token)
+        self._complete_thread(dest.channel_id, ts, issue, posted=posted, token=token)
         return ts
 
-    def _complete_thread(self, channel: str, ts: str, issue: Issue, *, posted: set[str]) -> None:
+    def _token(self, dest: Destination) -> str | None:
+        return None if self.tokens is None else self.tokens.token_for(dest)
+
+    def _complete_thread(
+        self, channel: str, ts: str, issue: Issue, *, posted: set[str], token: str | None
+    ) -> None:
         try:
             for index, part in enumerate(issue.sections):
                 for page, message in enumerate(section_reply(issue, part)):
                     place = f"s{index}p{page}"
                     if place not in posted:
-                        self._post(channel, message, _metadata(issue, place), thread_ts=ts)
+                        self._post(channel, message, _metadata(issue, place), thread_ts=ts, token=token)
         except PostError as exc:
             # The top-level post exists: leave the delivery in doubt so the next run completes the thread.
             raise PostError(f"thread of {issue.date} in {channel} incomplete: {exc}", certain=False) from exc
 
     def _post(
-        self, channel: str, message: SlackMessage, metadata: dict[str, Any], thread_ts: str | None = None
+        self,
+        channel: str,
+        message: SlackMessage,
+        metadata: dict[str, Any],
+        thread_ts: str | None = None,
+        *,
+        token: str | None,
     ) -> str:
         self._pace(channel)
         try:
@@ -110,6 +132,7 @@ class SlackPublisher:
                 thread_ts=thread_ts,
                 unfurl_links=False,
                 unfurl_media=False,
+                **_auth(token),
             )
         except SlackApiError as exc:
             error = str(exc.response.get("error", "unknown_error"))
@@ -127,11 +150,16 @@ class SlackPublisher:
             if wait > 0:
                 self._sleep(wait)
 
-    def _find_top(self, channel: str, key: str) -> str | None:
+    def _find_top(self, channel: str, key: str, *, token: str | None) -> str | None:
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
             page = self._call(
-                "conversations_history", channel=channel, limit=100, include_all_metadata=True, cursor=cursor
+                "conversations_history",
+                channel=channel,
+                limit=100,
+                include_all_metadata=True,
+                cursor=cursor,
+                token=token,
             )
             for message in page.get("messages", []):
                 if _place(message, key) == TOP:
@@ -141,9 +169,9 @@ class SlackPublisher:
                 return None
         return None
 
-    def _thread_places(self, channel: str, ts: str) -> set[str]:
+    def _thread_places(self, channel: str, ts: str, *, token: str | None) -> set[str]:
         page = self._call(
-            "conversations_replies", channel=channel, ts=ts, include_all_metadata=True, limit=200
+            "conversations_replies", channel=channel, ts=ts, include_all_metadata=True, limit=200, token=token
         )
         messages = page.get("messages", [])
         return {place for message in messages if (place := _place(message, None)) and place != TOP}
@@ -156,6 +184,11 @@ class SlackPublisher:
                 f"cannot read the channel to check for an earlier post: {exc}", certain=False
             ) from exc
         return dict(response.data) if isinstance(response.data, dict) else {}
+
+
+def _auth(token: str | None) -> dict[str, Any]:
+    """A per-call token (slack_sdk sends it instead of the client's), or nothing: the client's own."""
+    return {} if token is None else {"token": token}
 
 
 def _metadata(issue: Issue, place: str) -> dict[str, Any]:

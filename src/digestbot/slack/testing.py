@@ -28,11 +28,11 @@ def signed_headers(body: bytes, content_type: str, *, secret: str, age: int = 0)
     }
 
 
-def slash_command(text: str, response_url: str, *, channel: str, user: str) -> bytes:
-    """The form body Slack posts for ``/digest text``."""
+def slash_command(text: str, response_url: str, *, channel: str, user: str, team: str = TEAM) -> bytes:
+    """The form body Slack posts for ``/digest text`` in workspace ``team``."""
     fields = {
         "token": "legacy",
-        "team_id": TEAM,
+        "team_id": team,
         "team_domain": "emulated",
         "channel_id": channel,
         "channel_name": "security",
@@ -123,17 +123,19 @@ def home_opened(user: str) -> dict[str, Any]:
     }
 
 
-def event_callback(event: dict[str, Any], event_id: str) -> bytes:
-    """The Events API JSON body wrapping one event."""
+def event_callback(
+    event: dict[str, Any], event_id: str, *, team: str = TEAM, bot_user: str = "UBOTEMU01"
+) -> bytes:
+    """The Events API JSON body wrapping one event of workspace ``team`` (whose bot is ``bot_user``)."""
     body = {
         "token": "legacy",
-        "team_id": TEAM,
+        "team_id": team,
         "api_app_id": APP_ID,
         "event": event,
         "type": "event_callback",
         "event_id": event_id,
         "event_time": 1_700_000_000,
-        "authorizations": [{"team_id": TEAM, "user_id": "UBOTEMU01", "is_bot": True}],
+        "authorizations": [{"team_id": team, "user_id": bot_user, "is_bot": True}],
     }
     return json.dumps(body).encode()
 

@@ -42,12 +42,13 @@ class ChatState:
                     channel_id=dest.channel_id,
                     service_url=dest.service_url,
                     tenant_id=dest.tenant_id,
+                    workspace=dest.workspace,
                     created_by=user,
                     created_at=utcnow(),
                 )
                 .on_conflict_do_nothing(index_elements=["platform", "channel_id"]),
             )
-            if not new and (dest.service_url or dest.tenant_id):
+            if not new and (dest.service_url or dest.tenant_id or dest.workspace):
                 session.execute(_refreshed(dest))
             return new
 
@@ -60,6 +61,16 @@ class ChatState:
                 )
             )
             return bool(getattr(result, "rowcount", 0))
+
+    def unsubscribe_workspace(self, platform: str, workspace: str) -> int:
+        """Remove every subscription of one workspace (the app was uninstalled there); how many."""
+        with self.db.transaction() as session:
+            result = session.execute(
+                delete(SubscriptionRow).where(
+                    SubscriptionRow.platform == platform, SubscriptionRow.workspace == workspace
+                )
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
 
     def subscription(self, platform: str, channel_id: str) -> Destination | None:
         """The stored subscription of that destination, if any."""
@@ -148,6 +159,7 @@ def _refreshed(dest: Destination) -> Update:
         .values(
             service_url=func.coalesce(dest.service_url, SubscriptionRow.service_url),
             tenant_id=func.coalesce(dest.tenant_id, SubscriptionRow.tenant_id),
+            workspace=func.coalesce(dest.workspace, SubscriptionRow.workspace),
         )
     )
 
@@ -160,5 +172,9 @@ def _thread(platform: str, channel_id: str, thread_id: str) -> Select[ThreadRow]
 
 def _destination(row: SubscriptionRow) -> Destination:
     return Destination(
-        platform=row.platform, channel_id=row.channel_id, service_url=row.service_url, tenant_id=row.tenant_id
+        platform=row.platform,
+        channel_id=row.channel_id,
+        service_url=row.service_url,
+        tenant_id=row.tenant_id,
+        workspace=row.workspace,
     )

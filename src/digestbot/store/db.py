@@ -10,12 +10,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from digestbot.errors import ConfigError, DigestbotError
+from digestbot.sql_url import with_driver
 from digestbot.store import migrations
 
 DIALECTS = ("sqlite", "postgresql")
@@ -51,6 +52,15 @@ class Database:
             where = self.engine.url.render_as_string(hide_password=True)
             raise DatabaseUnavailable(f"cannot use the database {where}: {reason}") from None
 
+    def ping(self) -> None:
+        """One trivial query; DatabaseUnavailable (naming the database, no password) if it fails."""
+        try:
+            with self.reachable(), self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            where = self.engine.url.render_as_string(hide_password=True)
+            raise DatabaseUnavailable(f"cannot use the database {where}: {type(exc).__name__}") from None
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back (nothing changed) on error."""
@@ -70,7 +80,7 @@ def _create_engine(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise ConfigError(f"database_url: not a valid SQLAlchemy URL ({exc})") from None
-    parsed = _with_driver(parsed)
+    parsed = with_driver(parsed)
     if parsed.get_backend_name() not in DIALECTS:
         raise ConfigError(
             f"database_url: digestbot runs on SQLite or PostgreSQL (postgresql+psycopg://...),"
@@ -111,13 +121,6 @@ def _usable_directory(directory: Path) -> None:
         raise ConfigError(f"cannot create the data directory {directory} ({reason})") from None
     if not os.access(directory, os.W_OK | os.X_OK):
         raise ConfigError(f"cannot write to the data directory {directory} (permission denied)")
-
-
-def _with_driver(url: URL) -> URL:
-    """``postgresql://`` and ``postgres://`` (as hosting providers write them) mean psycopg 3 here."""
-    if url.drivername in ("postgresql", "postgres"):
-        return url.set(drivername="postgresql+psycopg")
-    return url
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -17,16 +17,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-
-def utcnow() -> dt.datetime:
-    """Timezone-aware now, for timestamps."""
-    return dt.datetime.now(dt.UTC)
-
-
-class Base(DeclarativeBase):
-    """Declarative base of every table."""
+from digestbot.store.base import Base, utcnow
+from digestbot.store.slack_tables import slack_bots, slack_installations, slack_oauth_states
 
 
 class IssueRow(Base):
@@ -99,6 +93,7 @@ class SubscriptionRow(Base):
     channel_id: Mapped[str] = mapped_column(String(500))
     service_url: Mapped[str | None] = mapped_column(Text)
     tenant_id: Mapped[str | None] = mapped_column(String(200))
+    workspace: Mapped[str | None] = mapped_column(String(200))  # Slack team id (many workspaces)
     created_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -241,3 +236,6 @@ class HomeViewRow(Base):
     user_id: Mapped[str] = mapped_column(String(200))
     tenant_id: Mapped[str | None] = mapped_column(String(200))
     opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+__all__ = ["Base", "slack_bots", "slack_installations", "slack_oauth_states", "utcnow"]

@@ -18,7 +18,10 @@ from digestbot.settings import Settings
 from digestbot.watching import DirectMessenger
 
 if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
     from digestbot.scheduler import HomeBoard
+    from digestbot.slack.tokens import BotTokens
 
 
 def slack_configured(settings: Settings) -> bool:
@@ -35,11 +38,9 @@ def publishers(settings: Settings) -> list[Publisher]:
     """A publisher for each configured platform."""
     built: list[Publisher] = []
     if slack_configured(settings):
-        from digestbot.slack.publisher import SlackPublisher, build_web_client
-        from digestbot.slack.tokens import installed_tokens
+        from digestbot.slack.publisher import SlackPublisher
 
-        client = build_web_client(settings)
-        tokens = installed_tokens(settings, client) if settings.slack_oauth else None
+        client, tokens = _slack_client(settings)
         built.append(SlackPublisher(client, tokens=tokens))
     if teams_configured(settings):
         from digestbot.teams import build_teams_publisher
@@ -53,11 +54,8 @@ def messengers(settings: Settings) -> list[DirectMessenger]:
     built: list[DirectMessenger] = []
     if slack_configured(settings):
         from digestbot.slack.messenger import SlackMessenger
-        from digestbot.slack.publisher import build_web_client
-        from digestbot.slack.tokens import installed_tokens
 
-        client = build_web_client(settings)
-        tokens = installed_tokens(settings, client) if settings.slack_oauth else None
+        client, tokens = _slack_client(settings)
         built.append(SlackMessenger(client, tokens=tokens))
     if teams_configured(settings):
         from digestbot.teams import TeamsMessenger, build_teams_publisher
@@ -71,12 +69,18 @@ def home_boards(settings: Settings, conversations: Conversations) -> list[HomeBo
     if not slack_configured(settings):
         return []
     from digestbot.slack.home import SlackHomeBoard
+
+    client, tokens = _slack_client(settings)
+    return [SlackHomeBoard(client, conversations, tokens=tokens)]
+
+
+def _slack_client(settings: Settings) -> tuple[WebClient, BotTokens | None]:
+    """A sync Web API client, and each workspace's token when the app is installed in many."""
     from digestbot.slack.publisher import build_web_client
     from digestbot.slack.tokens import installed_tokens
 
     client = build_web_client(settings)
-    tokens = installed_tokens(settings, client) if settings.slack_oauth else None
-    return [SlackHomeBoard(client, conversations, tokens=tokens)]
+    return client, installed_tokens(settings, client) if settings.slack_oauth else None
 
 
 def configured_destinations(settings: Settings) -> list[Destination]:

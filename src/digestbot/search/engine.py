@@ -35,6 +35,7 @@ from digestbot.search.select import Query, select
 from digestbot.search.snapshot import Snapshot
 from digestbot.search.text import best_sentence, content_tokens
 from digestbot.store import Archive
+from digestbot.store.archive import stored_hit
 
 log = logging.getLogger(__name__)
 
@@ -200,22 +201,23 @@ class SearchEngine:
         dense = dense_scores(snap, qvec, lo, hi, depth * 3) if qvec is not None else {}
         lexical = lexical_scores(snap, tokens, lo, hi, depth) if mode != "dense" else {}
         rankings = {"hybrid": [dense, lexical], "dense": [dense], "bm25": [lexical]}[mode]
-        boosted = boosted_rows(snap, tokens, list({**dense, **lexical})) if mode == "hybrid" else set()
-        covered = coverage(snap, tokens, list({**dense, **lexical})) if mode == "hybrid" else {}
+        candidates = list({**dense, **lexical})
+        boosted = boosted_rows(snap, tokens, candidates) if mode == "hybrid" else set()
+        covered = coverage(snap, tokens, candidates) if mode == "hybrid" else {}
         weight = lexical_weight(snap, tokens) if mode == "hybrid" else 1.0
         ranked = fuse(rankings, boosted, len(snap.items), covered, weight)
         entities = snap.names.entities(tokens, snap.lexical.vocabulary)
         countries = {
-            entity.country: self._query_vector(entity.country, mode, vectors)
+            entity.country: self.embedder.encode([entity.country])[0]
             for entity in entities
-            if entity.country is not None and entity.known
+            if entity.country is not None and entity.known and qvec is not None
         }
-        query = Query(text, tokens, entities, scope, qvec, _present(countries), period_named)
+        query = Query(text, tokens, entities, scope, qvec, countries, period_named)
         evidence = rare_rows(snap, tokens, ranked.rows[:depth]) | boosted
         chosen = select(snap, ranked.rows, query, k, self.policy, set(lexical) if qvec is None else evidence)
         score = dict(zip(ranked.rows, ranked.scores, strict=True))
         rows = chosen.rows or ranked.rows[:k]
-        hits = [_hit(snap, row, score[row]) for row in rows]
+        hits = [stored_hit(snap.items[row], round(score[row], 6)) for row in rows]
         used = frozenset(snap.items[row].id for row in chosen.used)
         related = frozenset(snap.items[row].id for row in chosen.related)
         passages = _passages(snap, chosen.used, qvec, tokens) if qvec is not None else {}
@@ -237,7 +239,7 @@ class SearchEngine:
             scope = DateScope(snap.newest, snap.newest, PeriodKind.ISSUE)
         lo, hi = snap.row_range(scope)
         rows = sorted(range(lo, hi), key=lambda row: (-int(snap.ordinals[row]), row))[:k]
-        hits = [_hit(snap, row, 0.0) for row in rows]
+        hits = [stored_hit(snap.items[row]) for row in rows]
         ids = frozenset(hit.item_id for hit in hits)
         return SearchResult(hits, bool(hits), text, ids, scope)
 
@@ -255,10 +257,6 @@ def _faiss_single_threaded() -> None:
     faiss.omp_set_num_threads(1)
 
 
-def _present(vectors: dict[str, np.ndarray | None]) -> dict[str, np.ndarray]:
-    return {name: vector for name, vector in vectors.items() if vector is not None}
-
-
 def _passages(snap: Snapshot, rows: list[int], query: np.ndarray, tokens: list[str]) -> dict[int, str]:
     """For rows whose best passage is not their first, the sentence of that passage that matched."""
     found: dict[int, str] = {}
@@ -267,11 +265,3 @@ def _passages(snap: Snapshot, rows: list[int], query: np.ndarray, tokens: list[s
         if index > 0:
             found[snap.items[row].id] = best_sentence(snap.passage_body(row, index), tokens)
     return found
-
-
-def _hit(snap: Snapshot, row: int, score: float) -> Hit:
-    item = snap.items[row]
-    return Hit(
-        item_id=item.id, date=item.date, title=item.title, section=item.section, text=item.text,
-        analysis=item.analysis, score=round(score, 6), url=item.url, part=item.part,
-    )  # fmt: skip

@@ -14,7 +14,7 @@ from digestbot.domain import Answer, AnswerItem, Hit, Lead
 from digestbot.errors import DigestbotError
 from digestbot.index.chunks import split_sentences
 from digestbot.search import SearchEngine, SearchResult
-from digestbot.search.text import best_sentence, content_tokens
+from digestbot.search.text import best_sentence, clip, content_tokens
 
 LINE_CHARS = 110
 LEAD_CHARS = 240
@@ -29,16 +29,9 @@ def item_line(hit: Hit, limit: int = LINE_CHARS) -> str:
     return clip(text, limit)
 
 
-def clip(text: str, limit: int) -> str:
-    """At most ``limit`` characters, cut at a word boundary with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-
-
 def lead_for(question: str, hit: Hit, matched: str | None) -> Lead:
     """The sentence of the best item that best matches the question (its matched passage first)."""
-    sentence = matched or best_sentence(hit.text, content_tokens(question), limit=LEAD_CHARS)
+    sentence = matched or best_sentence(hit.text, content_tokens(question))
     return Lead(text=clip(sentence, LEAD_CHARS), hit=hit)
 
 

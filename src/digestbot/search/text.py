@@ -87,9 +87,15 @@ def content_tokens(text: str) -> list[str]:
     return [token for token in tokenize(text) if token not in DIGEST_WORDS]
 
 
-def best_sentence(text: str, tokens: list[str], limit: int = 250) -> str:
-    """The sentence of ``text`` sharing most words with the question (first on a tie), cut to ``limit``."""
+def best_sentence(text: str, tokens: list[str]) -> str:
+    """The sentence of ``text`` sharing most words with the question (first on a tie)."""
     wanted = set(tokens)
     sentences = split_sentences(text) or [text]
-    best = max(sentences, key=lambda sentence: len(wanted & set(tokenize(sentence))))
-    return best if len(best) <= limit else best[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return max(sentences, key=lambda sentence: len(wanted & set(tokenize(sentence))))
+
+
+def clip(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word boundary with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

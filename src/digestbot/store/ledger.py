@@ -15,7 +15,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Delete, Select, Update, delete, func, or_, select, update
@@ -37,6 +37,26 @@ class Claim(enum.Enum):
     IN_DOUBT = "in-doubt"  # taken over from a holder that died: a post may be there; look first
     BUSY = "busy"  # another live process holds it and is posting: leave it alone
     DONE = "done"  # already posted
+
+
+@contextmanager
+def renewing(renew: Callable[[], bool], lease: dt.timedelta, name: str) -> Iterator[None]:
+    """Call ``renew`` every third of ``lease`` in a thread of its own while the block runs, until it says
+    the claim is no longer ours."""
+    stop = threading.Event()
+
+    def renew_until_stopped() -> None:
+        while not stop.wait(lease.total_seconds() / 3):
+            if not renew():
+                return
+
+    renewer = threading.Thread(target=renew_until_stopped, name=name, daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        renewer.join()
 
 
 def process_name() -> str:
@@ -115,24 +135,10 @@ class Ledger:
             )
             return bool(rowcount(renewed))
 
-    @contextmanager
-    def keep(self, issue_date: dt.date, platform: str, channel_id: str) -> Iterator[None]:
-        """Renew our claim every third of the lease while the block runs (a post can take minutes of
-        pacing and Retry-After waits), so no other process takes it over from a live holder."""
-        stop = threading.Event()
-
-        def renew_until_stopped() -> None:
-            while not stop.wait(self.lease.total_seconds() / 3):
-                if not self.renew(issue_date, platform, channel_id):
-                    return
-
-        renewer = threading.Thread(target=renew_until_stopped, name="claim-lease", daemon=True)
-        renewer.start()
-        try:
-            yield
-        finally:
-            stop.set()
-            renewer.join()
+    def keep(self, issue_date: dt.date, platform: str, channel_id: str) -> AbstractContextManager[None]:
+        """Renew our claim while the block runs (a post can take minutes of pacing and Retry-After waits),
+        so no other process takes it over from a live holder."""
+        return renewing(lambda: self.renew(issue_date, platform, channel_id), self.lease, "claim-lease")
 
     def confirm(self, issue_date: dt.date, platform: str, channel_id: str, message_ref: str | None) -> None:
         """Record that the post is in the channel."""

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
 from sqlalchemy import Delete, Select, Update, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from digestbot.store.db import Database
-from digestbot.store.ledger import DEFAULT_LEASE, process_name
+from digestbot.store.ledger import DEFAULT_LEASE, process_name, renewing
 from digestbot.store.models import IssueRow, NoticeRow, utcnow
 from digestbot.store.sql import added, insert, rowcount
 
@@ -127,23 +126,9 @@ class NoticeLedger:
             )
             return bool(rowcount(changed))
 
-    @contextmanager
-    def keep(self, watch_id: int, issue_date: dt.date) -> Iterator[None]:
-        """Renew our claim every third of the lease while the block runs (Retry-After waits can be long)."""
-        stop = threading.Event()
-
-        def renew_until_stopped() -> None:
-            while not stop.wait(self.lease.total_seconds() / 3):
-                if not self.renew(watch_id, issue_date):
-                    return
-
-        renewer = threading.Thread(target=renew_until_stopped, name="notice-lease", daemon=True)
-        renewer.start()
-        try:
-            yield
-        finally:
-            stop.set()
-            renewer.join()
+    def keep(self, watch_id: int, issue_date: dt.date) -> AbstractContextManager[None]:
+        """Renew our claim while the block runs (Retry-After waits can be long)."""
+        return renewing(lambda: self.renew(watch_id, issue_date), self.lease, "notice-lease")
 
     def states(self, watch_id: int) -> dict[dt.date, str]:
         """Every issue this watch has a notice row for, with its state."""

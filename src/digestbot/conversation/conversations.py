@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from digestbot.conversation.commands import Command, Verb, parse_command
 from digestbot.conversation.home import compose_home, homes_due
@@ -40,6 +41,7 @@ from digestbot.store.chat import ChatState
 from digestbot.store.watches import WatchStore
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Conversations:
@@ -57,13 +59,8 @@ class Conversations:
 
     def handle(self, message: Message) -> Outcome:
         """What to reply to a message (``Ignored`` when the bot should stay silent). Never raises."""
-        try:
-            return self._handle(message)
-        except DigestbotError as exc:
-            return Failed(str(exc))
-        except Exception:
-            log.exception("%s: a message in %s failed", message.surface, message.place.channel_id)
-            return Failed()
+        where = f"{message.surface}: a message in {message.place.channel_id}"
+        return _guarded(lambda: self._handle(message), where)
 
     def _handle(self, message: Message) -> Outcome:
         scope, known = self._thread(message)
@@ -143,17 +140,14 @@ class Conversations:
         self, surface: str, user: str, tenant: str | None = None, *, opened: bool = True
     ) -> Home | Failed:
         """The user's home (``opened``: they opened it now, so it is kept fresh); never raises."""
-        try:
+
+        def compose() -> Home:
             if opened:
                 self.chat.home_opened(surface, user, tenant)
-            return compose_home(
-                self.library, self.desk.store if self.desk else None, self.rules, surface, user, tenant
-            )
-        except DigestbotError as exc:
-            return Failed(str(exc))
-        except Exception:
-            log.exception("%s: the home of %s failed", surface, user)
-            return Failed()
+            store = self.desk.store if self.desk else None
+            return compose_home(self.library, store, self.rules, surface, user, tenant)
+
+        return _guarded(compose, f"{surface}: the home of {user}")
 
     def homes_due(self, surface: str) -> list[tuple[str, str | None]]:
         """The users whose home to refresh now (after a new issue; one replica gets them)."""
@@ -170,14 +164,12 @@ class Conversations:
 
     def details(self, item_ids: Sequence[int]) -> Outcome:
         """Items in full, for a "Details" button; never raises."""
-        try:
+
+        def found() -> Outcome:
             hits = self.library.hits(item_ids)
-        except DigestbotError as exc:
-            return Failed(str(exc))
-        except Exception:
-            log.exception("details of items %s failed", list(item_ids)[:5])
-            return Failed()
-        return Details(tuple(hits)) if hits else Failed("that item is no longer in the archive")
+            return Details(tuple(hits)) if hits else Failed("that item is no longer in the archive")
+
+        return _guarded(found, f"details of items {list(item_ids)[:5]}")
 
     def remember_thread(self, surface: str, place: Destination, thread: str, outcome: Outcome) -> None:
         """A reply was (or is about to be) posted as the root of ``thread``: replies there are follow-ups
@@ -209,6 +201,18 @@ class Conversations:
         known = self.chat.subscription(place.platform, place.channel_id)
         if known is not None and known.service_url != place.service_url:
             self.chat.subscribe(place)
+
+
+def _guarded(call: Callable[[], T], what: str) -> T | Failed:
+    """``call``'s result; a domain error as its (safe) message; anything else logged with its traceback
+    (``what`` failed) and answered with an apology."""
+    try:
+        return call()
+    except DigestbotError as exc:
+        return Failed(str(exc))
+    except Exception:
+        log.exception("%s failed", what)
+        return Failed()
 
 
 def _event_key(message: Message) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 from digestbot.environment import offline_model_hub
 from digestbot.errors import IndexBuildError
 from digestbot.model_dir import PACKAGED_MODEL_NAME, ModelDirectory
-from digestbot.query_cache import QueryCache
+from digestbot.query_cache import QueryCache, encode_texts
 
 if TYPE_CHECKING:
     pass
@@ -105,11 +105,7 @@ class SentenceTransformerEmbedder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Batch-encode texts into normalised float32 rows; a single text goes through the query cache."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        if self.query_cache is not None and len(texts) == 1:
-            return self.query_cache.encode_one(self.name, texts[0], self._encode)
-        return self._encode(texts)
+        return encode_texts(self.query_cache, self.name, self.dim, texts, self._encode)
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         # A blank text gets a zero row: the model would otherwise embed its bare special tokens, which every

@@ -28,7 +28,7 @@ from digestbot.embed import Backend, normalise_rows
 from digestbot.errors import ConfigError, IndexBuildError
 from digestbot.model_dir import ModelDirectory
 from digestbot.onnx_export import OUTPUT, ensure_exported, export_file_name
-from digestbot.query_cache import QueryCache
+from digestbot.query_cache import QueryCache, encode_texts
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +74,7 @@ class OnnxEmbedder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Float32 ``(len(texts), dim)`` unit rows; a single text (a question) goes through the cache."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        if self.query_cache is not None and len(texts) == 1:
-            return self.query_cache.encode_one(self.name, texts[0], self._encode)
-        return self._encode(texts)
+        return encode_texts(self.query_cache, self.name, self.dim, texts, self._encode)
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         runtime = self._load()

@@ -55,3 +55,15 @@ class QueryCache:
         """Forget every vector (the counters stay)."""
         with self._lock:
             self._vectors.clear()
+
+
+def encode_texts(
+    cache: QueryCache | None, model: str, dim: int, texts: Sequence[str], encode: Encode
+) -> np.ndarray:
+    """What an embedder's ``encode`` returns: ``(0, dim)`` for no text, a single text (a question) through
+    ``cache`` when there is one, and a batch straight through ``encode``."""
+    if not texts:
+        return np.zeros((0, dim), dtype=np.float32)
+    if cache is not None and len(texts) == 1:
+        return cache.encode_one(model, texts[0], encode)
+    return encode(texts)

@@ -132,7 +132,7 @@ class SlackPublisher:
                 thread_ts=thread_ts,
                 unfurl_links=False,
                 unfurl_media=False,
-                **_auth(token),
+                token=token,  # None: the client's own (slack_sdk drops None arguments)
             )
         except SlackApiError as exc:
             error = str(exc.response.get("error", "unknown_error"))
@@ -184,11 +184,6 @@ class SlackPublisher:
                 f"cannot read the channel to check for an earlier post: {exc}", certain=False
             ) from exc
         return dict(response.data) if isinstance(response.data, dict) else {}
-
-
-def _auth(token: str | None) -> dict[str, Any]:
-    """A per-call token (slack_sdk sends it instead of the client's), or nothing: the client's own."""
-    return {} if token is None else {"token": token}
 
 
 def _metadata(issue: Issue, place: str) -> dict[str, Any]:

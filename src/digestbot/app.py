@@ -66,9 +66,8 @@ def build_core(
 def relevance_policy(settings: Settings) -> RelevancePolicy:
     """The relevance policy the settings describe."""
     return RelevancePolicy(
-        threshold=settings.relevance_threshold,
-        floor=settings.relevance_floor,
-        named_floor=settings.relevance_named_floor,
+        answer_from=settings.relevance_answer_from,
+        confident_from=settings.relevance_confident_from,
     )
 
 

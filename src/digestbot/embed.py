@@ -86,9 +86,6 @@ class SentenceTransformerEmbedder:
     config files, so checking an index manifest never loads the model.
     """
 
-    # Best-passage cosine above which an item is relevant; calibration figures in digestbot.search.engine.
-    relevance_threshold = 0.36
-
     backend = Backend("torch", "fp32")
 
     def __init__(

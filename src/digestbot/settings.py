@@ -83,10 +83,11 @@ class Settings(BaseSettings):
     # Answers
     max_question_chars: int = Field(default=500, ge=20, le=10_000)
     default_k: int = Field(default=5, ge=1, le=50)
-    # The relevance policy (digestbot.search.relevance), calibrated for the packaged MiniLM model.
-    relevance_threshold: float = Field(default=0.36, ge=-1.0, le=1.0)
-    relevance_floor: float = Field(default=0.24, ge=-1.0, le=1.0)
-    relevance_named_floor: float = Field(default=0.1, ge=-1.0, le=1.0)
+    # The relevance policy (digestbot.search.relevance), fitted for the packaged MiniLM model: the
+    # probability (that the archive answers) below which the answer is "nothing found", and below which
+    # it is offered as the closest items found.
+    relevance_answer_from: float = Field(default=0.422, ge=0.0, le=1.0)  # = search.relevance.ANSWER_FROM
+    relevance_confident_from: float = Field(default=0.669, ge=0.0, le=1.0)  # = CONFIDENT_FROM
 
     # Timelines and watches
     timeline_items: int = Field(
@@ -161,11 +162,11 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _floor_below_threshold(self) -> Settings:
-        if not self.relevance_named_floor <= self.relevance_floor <= self.relevance_threshold:
+    def _answer_below_confident(self) -> Settings:
+        if not self.relevance_answer_from <= self.relevance_confident_from:
             raise ValueError(
-                f"need relevance_named_floor ({self.relevance_named_floor}) <= relevance_floor "
-                f"({self.relevance_floor}) <= relevance_threshold ({self.relevance_threshold})"
+                f"need relevance_answer_from ({self.relevance_answer_from}) <= relevance_confident_from "
+                f"({self.relevance_confident_from})"
             )
         return self
 

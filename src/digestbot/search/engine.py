@@ -29,11 +29,12 @@ from digestbot.search.ranking import (
     lexical_scores,
     lexical_weight,
     rare_rows,
+    weighted_coverage,
 )
-from digestbot.search.relevance import RelevancePolicy
-from digestbot.search.select import Query, select
+from digestbot.search.relevance import Evidence, RelevancePolicy
+from digestbot.search.select import Query, candidates, select
 from digestbot.search.snapshot import Snapshot
-from digestbot.search.text import best_sentence, content_tokens
+from digestbot.search.text import best_sentence, content_tokens, tokenize
 from digestbot.store import Archive
 from digestbot.store.archive import stored_hit
 
@@ -67,6 +68,9 @@ class SearchResult:
     # relevant items not about every entity the question names: offered apart from the answer
     related_ids: frozenset[int] = frozenset()
     newest_first: bool = False  # a bare topic: the used items are the newest relevant ones, newest first
+    confident: bool = False  # False: the items are offered as the closest found, not as an answer
+    probability: float = 0.0  # how likely the archive answers the question (the relevance policy's model)
+    evidence: Evidence | None = None  # what that probability was read from (None: no ranking was done)
 
 
 class SearchEngine:
@@ -173,9 +177,11 @@ class SearchEngine:
             return self._run(snap, parsed.text, max(k, 1), parsed.scope, mode, vectors)
         thread = DateScope(issue_date, issue_date, kind=PeriodKind.ISSUE)
         scoped = self._run(snap, parsed.text, max(k, 1), thread, mode, vectors, period_named=False)
-        if scoped.relevant:
+        if scoped.relevant and scoped.confident:
             return scoped
         wider = self._run(snap, parsed.text, max(k, 1), None, mode, vectors)
+        if scoped.relevant and not wider.confident:
+            return scoped
         return replace(wider, widened_from=issue_date)
 
     def _run(
@@ -195,53 +201,75 @@ class SearchEngine:
             nearest = nearest_issue(scope, snap.issue_dates) if scope is not None else None
             return SearchResult([], False, text, frozenset(), scope, nearest=nearest)
         if not tokens:
-            return self._browse(snap, text, k, scope)
+            return self._browse(snap, text, k, scope, period_named)
         depth = max(64, 10 * k)
-        qvec = self._query_vector(text, mode, vectors)
-        dense = dense_scores(snap, qvec, lo, hi, depth * 3) if qvec is not None else {}
+        qvec = self._query_vector(text, vectors)
+        dense = dense_scores(snap, qvec, lo, hi, depth * 3) if mode != "bm25" else {}
         lexical = lexical_scores(snap, tokens, lo, hi, depth) if mode != "dense" else {}
-        rankings = {"hybrid": [dense, lexical], "dense": [dense], "bm25": [lexical]}[mode]
-        candidates = list({**dense, **lexical})
-        boosted = boosted_rows(snap, tokens, candidates) if mode == "hybrid" else set()
-        covered = coverage(snap, tokens, candidates) if mode == "hybrid" else {}
+        rare = rare_rows(snap, tokens, list(lexical))
+        # BM25 promotes only items with strong lexical evidence (a rare question word and most of the
+        # question's words): on its own it ranks noise for a paraphrase, and the hybrid ranking must never
+        # find less than the dense one it starts from.
+        promoted = {row: value for row, value in lexical.items() if row in rare} if mode == "hybrid" else lexical
+        rankings = {"hybrid": [dense, promoted], "dense": [dense], "bm25": [lexical]}[mode]
+        pool = list({**dense, **lexical})
+        boosted = boosted_rows(snap, tokens, pool) if mode == "hybrid" else set()
+        covered = {row: share for row, share in coverage(snap, tokens, pool).items() if row in rare}
         weight = lexical_weight(snap, tokens) if mode == "hybrid" else 1.0
-        ranked = fuse(rankings, boosted, len(snap.items), covered, weight)
-        entities = snap.names.entities(tokens, snap.lexical.vocabulary)
-        countries = {
-            entity.country: self.embedder.encode([entity.country])[0]
-            for entity in entities
-            if entity.country is not None and entity.known and qvec is not None
-        }
-        query = Query(text, tokens, entities, scope, qvec, countries, period_named)
-        evidence = rare_rows(snap, tokens, ranked.rows[:depth]) | boosted
-        chosen = select(snap, ranked.rows, query, k, self.policy, set(lexical) if qvec is None else evidence)
+        ranked = fuse(rankings, boosted, len(snap.items), covered if mode == "hybrid" else {}, weight)
+        query = self._query(snap, text, tokens, scope, qvec, period_named)
+        strong = rare | boosted_rows(snap, tokens, ranked.rows[:depth])
+        found = candidates(snap, ranked.rows, query, k, strong, weighted_coverage(snap, tokens, pool))
+        chosen = select(snap, found, query, k, self.policy)
         score = dict(zip(ranked.rows, ranked.scores, strict=True))
         rows = chosen.rows or ranked.rows[:k]
         hits = [stored_hit(snap.items[row], round(score[row], 6)) for row in rows]
         used = frozenset(snap.items[row].id for row in chosen.used)
         related = frozenset(snap.items[row].id for row in chosen.related)
-        passages = _passages(snap, chosen.used, qvec, tokens) if qvec is not None else {}
+        passages = _passages(snap, chosen.used, qvec, tokens)
         return SearchResult(
-            hits, bool(used), text, used, scope, passages,
-            related_ids=related, newest_first=chosen.newest_first,
+            hits, bool(used), text, used, scope, passages, related_ids=related,
+            newest_first=chosen.newest_first, confident=chosen.confident, probability=chosen.probability,
+            evidence=chosen.evidence,
         )  # fmt: skip
 
-    def _query_vector(self, text: str, mode: str, vectors: dict[str, np.ndarray]) -> np.ndarray | None:
-        if mode == "bm25":
-            return None
+    def _query(
+        self,
+        snap: Snapshot,
+        text: str,
+        tokens: list[str],
+        scope: DateScope | None,
+        qvec: np.ndarray,
+        period_named: bool,
+    ) -> Query:
+        entities = snap.names.entities(tokens, snap.named_countries, text)
+        countries = {
+            entity.country: self._query_vector(entity.country, {})
+            for entity in entities
+            if entity.country is not None and entity.known
+        }
+        unknown = len(snap.vocabulary.unknown(tokens))
+        return Query(text, tokens, entities, scope, qvec, countries, period_named, unknown)
+
+    def _query_vector(self, text: str, vectors: dict[str, np.ndarray]) -> np.ndarray:
         if text not in vectors:
             vectors[text] = self.embedder.encode([text])[0]
         return vectors[text]
 
-    def _browse(self, snap: Snapshot, text: str, k: int, scope: DateScope | None) -> SearchResult:
-        """A question naming only a period ("what was in last week's issue?"): its items, newest first."""
+    def _browse(
+        self, snap: Snapshot, text: str, k: int, scope: DateScope | None, period_named: bool
+    ) -> SearchResult:
+        """A question naming only a period ("what was in last week's issue?") or only the digest ("what's
+        new?"): its items, newest first. Nothing when it has no words at all ("????", emoji, controls)."""
+        if not tokenize(text) and not (scope is not None and period_named):
+            return SearchResult([], False, text, frozenset(), scope)
         if scope is None and snap.newest is not None:
             scope = DateScope(snap.newest, snap.newest, PeriodKind.ISSUE)
         lo, hi = snap.row_range(scope)
         rows = sorted(range(lo, hi), key=lambda row: (-int(snap.ordinals[row]), row))[:k]
         hits = [stored_hit(snap.items[row]) for row in rows]
         ids = frozenset(hit.item_id for hit in hits)
-        return SearchResult(hits, bool(hits), text, ids, scope)
+        return SearchResult(hits, bool(hits), text, ids, scope, confident=bool(hits), probability=1.0)
 
 
 @functools.cache

@@ -4,8 +4,9 @@ them.
 Users type in lower case, so names are recognised from the archive itself: a word is a *name* when the
 items write it capitalised wherever it is not the first word of a sentence ("Pezeshkian", "BlackQuill",
 "Lithuania"); two adjacent capitalised words the items write together form a *phrase* ("Sarvenne Water",
-"Tomas Ferrand"). Country names come from ISO 3166 (pycountry), so a country the archive never mentions
-is still known to be a name: asking about it honestly finds nothing.
+"Tomas Ferrand"). Countries come from ``countries`` (names, demonyms, capitals, codes), so "colombia" is
+named by "Colombian" and "tehran" stands for Iran; a country the archive never names in any form is still
+known to be a name: asking about it honestly finds nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from digestbot.search.countries import country_table
 from digestbot.search.text import STOPWORDS, tokenize
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -56,7 +58,7 @@ class Entity:
 
     tokens: tuple[str, ...]
     known: bool = True
-    country: str | None = None  # the country's name, when it is one (items may name it by its adjective)
+    country: str | None = None  # the country's name, when it is one (items name it any way the table knows)
 
     def named_in(self, item_tokens: Sequence[str], names: frozenset[str]) -> bool:
         """Whether an item's tokens name this entity: the phrase itself, or for a name made only of names
@@ -123,13 +125,14 @@ class NameIndex:
         )
         return cls(names - _CALENDAR, frozenset(pairs))
 
-    def entities(self, tokens: Sequence[str], known: frozenset[str] | set[str]) -> list[Entity]:
+    def entities(self, tokens: Sequence[str], countries: frozenset[str], raw: str = "") -> list[Entity]:
         """The entities among a question's content tokens, longest match first: a country (known or not),
-        a phrase the archive writes, or a single name. ``known``: the archive's vocabulary."""
+        a phrase the archive writes, or a single name. ``countries``: those the archive names; ``raw``:
+        the question as typed (a code counts in capitals: "US")."""
         found: list[Entity] = []
         position = 0
         while position < len(tokens):
-            entity = self._at(tokens, position, known)
+            entity = self._at(tokens, position, countries, raw)
             if entity is None:
                 position += 1
                 continue
@@ -137,10 +140,11 @@ class NameIndex:
             position += len(entity.tokens)
         return found
 
-    def _at(self, tokens: Sequence[str], position: int, known: frozenset[str] | set[str]) -> Entity | None:
-        for country, name in countries():
-            if tuple(tokens[position : position + len(country)]) == country:
-                return Entity(country, known=all(token in known for token in country), country=name)
+    def _at(self, tokens: Sequence[str], position: int, countries: frozenset[str], raw: str) -> Entity | None:
+        country = country_table().in_question(tokens, position, raw)
+        if country is not None:
+            width, name = country
+            return Entity(tuple(tokens[position : position + width]), known=name in countries, country=name)
         if position + 1 < len(tokens) and (tokens[position], tokens[position + 1]) in self.phrases:
             return Entity((tokens[position], tokens[position + 1]))
         if tokens[position] in self.names and len(tokens[position]) >= MIN_NAME_CHARS:
@@ -152,19 +156,3 @@ class NameIndex:
 def _token(word: str) -> str | None:
     tokens = tokenize(word)
     return tokens[0] if len(tokens) == 1 and tokens[0] not in STOPWORDS else None
-
-
-@lru_cache(maxsize=1)
-def countries() -> tuple[tuple[tuple[str, ...], str], ...]:
-    """Every country's name and common name as search tokens with the name itself, longest first ("south
-    korea" before "korea")."""
-    import pycountry  # loaded when the first snapshot is searched, not at import time
-
-    names: dict[tuple[str, ...], str] = {}
-    for country in pycountry.countries:
-        common = getattr(country, "common_name", "") or country.name.split(",")[0]
-        for name in (country.name.split(",")[0], common):
-            tokens = tuple(tokenize(name))
-            if tokens:
-                names.setdefault(tokens, common)
-    return tuple(sorted(names.items(), key=lambda pair: (-len(pair[0]), pair[0])))

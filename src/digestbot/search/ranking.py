@@ -11,6 +11,7 @@ the issue date breaks exact ties only.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -133,3 +134,17 @@ def coverage(snap: Snapshot, tokens: Sequence[str], candidates: Sequence[int]) -
     if not wanted:
         return {}
     return {row: len(wanted & set(snap.item_tokens(row))) / len(wanted) for row in candidates}
+
+
+def weighted_coverage(snap: Snapshot, tokens: Sequence[str], candidates: Sequence[int]) -> dict[int, float]:
+    """The share of the question's word weight (inverse document frequency) each candidate contains. A
+    word the archive never uses weighs most: "okta support breach" is mostly "okta", which no item has."""
+    wanted = set(tokens)
+    if not wanted:
+        return {}
+    size = len(snap.items)
+    weight = {token: math.log((size + 1) / (snap.lexical.doc_freq(token) + 0.5)) for token in wanted}
+    total = sum(weight.values()) or 1.0
+    return {
+        row: sum(weight[token] for token in wanted & set(snap.item_tokens(row))) / total for row in candidates
+    }

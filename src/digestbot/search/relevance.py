@@ -1,56 +1,91 @@
-"""The relevance policy: when a ranked item is about the question, not merely the nearest one.
+"""The relevance policy: whether the archive answers a question at all, and how sure the answer is.
+
+Answerability is one calibrated decision, not a chain of thresholds: a logistic model over a few features
+one can explain (``Evidence``), fitted on the tune half of the eval questions by
+``tests/eval/fit_relevance.py``. Its operating point, ``answer_from``, was chosen so that at most 2% of
+the answerable tune questions get "nothing found"; below ``confident_from`` an answer is offered plainly
+as the closest items found. Precision never deletes a candidate: which items lead, and how they are
+labelled, is ``select``'s business.
 
 One explicit value, built from settings at the entry point and passed to the search engine, so the real
-model and the test fakes run the same policy code (with values calibrated for each).
+model and the test fakes run the same code (with values calibrated for each).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import math
+from dataclasses import astuple, dataclass, fields
 
-# Calibrated with all-MiniLM-L6-v2 on the two seed issues plus 6 invented items (best-passage cosine of the
-# top hit): 27 on-topic questions scored 0.39-0.80 on dense evidence alone ("RockYou2024" 0.39, "Midnight
-# Blizzard" 0.42, "French elections" 0.60) and 0.25-0.34 where the words are rare ("compulsory hijab" 0.25,
-# "China" 0.30, "Shejaiya operation" 0.34); 20 off-topic ones scored 0.04-0.31 ("weather forecast tomorrow"
-# 0.31, "how do I reset my email password" 0.26, "recipe for banana bread" 0.19, "asdfgh" 0.19). With the
-# rules below all 27 were relevant and none of the 20.
-DEFAULT_THRESHOLD = 0.36
-DEFAULT_FLOOR = 0.24  # an item with rare question words (or in a section the question names) may sit lower
-# An item naming every entity the question names ("Ninefold forum": the item says where the attacker
-# posted) is about it even when the rest of it is about something else: measured 0.16 for such a mention.
-DEFAULT_NAMED_FLOOR = 0.1
+# Fitted by tests/eval/fit_relevance.py (L2-regularised logistic regression, all-MiniLM-L6-v2 int8 ONNX) on
+# tests/eval/tune.jsonl, tune_blind.jsonl, tune_nothing.jsonl and questions.jsonl; see tests/eval/README.md.
+WEIGHTS = (4.644, 2.596, -0.143, -0.848, 1.74, -1.304)
+BIAS = -0.943
+ANSWER_FROM = 0.422
+CONFIDENT_FROM = 0.669
+# An item is used when its cosine is within ITEM_MARGIN of the best item's (and at least ITEM_FLOOR), or it
+# has strong lexical evidence: an answer lists the items about the question, not every near one.
+ITEM_MARGIN = 0.15
+ITEM_FLOOR = 0.15
+# Named entities lead the answer when an item naming them is about as close as the closest item: a name
+# used as a description ("a gulf monarchy") names no item that close, and then meaning ranks alone.
+ENTITY_SLACK = 0.12
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the answerability model reads of a question and its best candidates."""
+
+    cosine: float  # best-passage cosine of the closest candidate among the first few
+    coverage: float  # the largest share of the question's word weight (IDF) one of those candidates has
+    rare: float  # 1 when one of them has a rare question word (a name, a tool), else 0
+    unknown: float  # question words the archive never uses and no dictionary knows (capped at 2)
+    agreement: float  # 1 the named entities lead the answer, 0 none named, -1 named but no close item
+    missing: float  # 1 when the question names a country or name the archive never mentions
+
+    def vector(self) -> tuple[float, ...]:
+        """The features in the order of the policy's weights."""
+        return tuple(float(value) for value in astuple(self))
+
+
+FEATURES = tuple(field.name for field in fields(Evidence))
 
 
 @dataclass(frozen=True)
 class RelevancePolicy:
-    """Relevant: best-passage cosine at least ``threshold``; or at least ``floor`` for an item with strong
-    lexical evidence (rare question words, a section the question names, an issue it picked); or at least
-    ``named_floor`` for an item that names every entity the question names."""
+    """The fitted answerability model, its two operating points, and how near an item must be to be used."""
 
-    threshold: float = DEFAULT_THRESHOLD
-    floor: float = DEFAULT_FLOOR
-    named_floor: float = DEFAULT_NAMED_FLOOR
+    weights: tuple[float, ...] = WEIGHTS
+    bias: float = BIAS
+    answer_from: float = ANSWER_FROM
+    confident_from: float = CONFIDENT_FROM
+    item_margin: float = ITEM_MARGIN
+    item_floor: float = ITEM_FLOOR
+    entity_slack: float = ENTITY_SLACK
 
     def __post_init__(self) -> None:
-        if not -1.0 <= self.named_floor <= self.floor <= self.threshold <= 1.0:
+        if len(self.weights) != len(FEATURES):
+            raise ValueError(f"relevance: {len(self.weights)} weights for {len(FEATURES)} features")
+        if not 0.0 <= self.answer_from <= self.confident_from <= 1.0:
             raise ValueError(
-                f"relevance: need -1 <= named floor ({self.named_floor}) <= floor ({self.floor})"
-                f" <= threshold ({self.threshold}) <= 1"
+                f"relevance: need 0 <= answer_from ({self.answer_from})"
+                f" <= confident_from ({self.confident_from}) <= 1"
             )
+        if self.item_margin < 0 or self.entity_slack < 0:
+            raise ValueError("relevance: item_margin and entity_slack must not be negative")
 
-    def relevant(
-        self,
-        rows: Sequence[int],
-        similarities: Sequence[float],
-        evidence: set[int],
-        named: frozenset[int] | set[int] = frozenset(),
-    ) -> list[int]:
-        """The rows (with their best-passage cosines) that are about the question."""
-        return [
-            row
-            for row, sim in zip(rows, similarities, strict=True)
-            if sim >= self.threshold
-            or (row in evidence and sim >= self.floor)
-            or (row in named and sim >= self.named_floor)
-        ]
+    def probability(self, evidence: Evidence) -> float:
+        """How likely the archive answers the question, given the evidence."""
+        score = self.bias + sum(w * x for w, x in zip(self.weights, evidence.vector(), strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, score))))
+
+    def answerable(self, evidence: Evidence) -> bool:
+        """Whether to answer at all ("nothing found" otherwise)."""
+        return self.probability(evidence) >= self.answer_from
+
+    def confident(self, evidence: Evidence) -> bool:
+        """Whether the answer is confident, or offered as the closest items found."""
+        return self.probability(evidence) >= self.confident_from
+
+    def near(self, cosine: float, best: float) -> bool:
+        """Whether an item at ``cosine`` is near enough to the best one (at ``best``) to be used."""
+        return cosine >= self.item_floor and cosine >= best - self.item_margin

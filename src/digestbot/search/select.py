@@ -1,29 +1,38 @@
-"""Which ranked items an answer uses: only those about what was asked.
+"""Which ranked items an answer uses, which lead, and whether to answer at all.
 
-- Relevance is the policy's call (best-passage cosine over a threshold, or over a floor with strong evidence:
-  rare question words, a section the question names, the entity it names, or an issue it picked).
-- When the question names entities, the answer uses only items that name every one of them; relevant items
-  that do not are offered apart, as related. A name the archive never mentions finds nothing.
-- A bare topic ("iran", "cinder oath") asks for the latest on it: its relevant items, newest first.
+- Precision never deletes a candidate the ranking found: entities decide what *leads*. When the question
+  names entities (a country in any form, a person, a group) and an item naming all of them is about as close
+  as the closest item, the items naming them are the answer and the nearest others are offered apart, as
+  related. When no such item is close ("a gulf monarchy", "american spy agencies": descriptions, not
+  names), meaning alone ranks.
+- Whether the archive answers at all is one calibrated decision (``RelevancePolicy``) over ``Evidence``;
+  below its confident level the answer is offered as the closest items found.
+- The items used are the leading ones near the best (``RelevancePolicy.near``), or with strong lexical
+  evidence (a rare question word, a section the question names, an issue it picked).
+- A bare topic ("iran", "cinder oath") asks for the latest on it: its items, newest first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from digestbot.search.dates import DateScope
 from digestbot.search.entities import Entity
-from digestbot.search.relevance import RelevancePolicy
+from digestbot.search.relevance import Evidence, RelevancePolicy
 from digestbot.search.snapshot import Snapshot
 from digestbot.search.text import tokenize
 
 MAX_RELATED = 2
 BARE_MAX_TOKENS = 3
-BARE_DEPTH = 40  # how many ranked items a bare topic looks through for its newest relevant ones
+BARE_DEPTH = 40  # how many ranked items a bare topic looks through for its newest ones
+WINDOW = 30  # how many ranked items selection looks through otherwise (more when more are asked for)
+EVIDENCE_DEPTH = 5  # the candidates the answerability evidence is read from
 NARROW_ISSUES = 2  # a period this small was chosen on purpose: its best items count as evidence
 STORY_ISSUES = 3  # a topic in this many issues is a story: its latest items lead
+COUNTRY_MEANING = 0.4  # an item this close to a country's name is about it, however it names it
 
 
 @dataclass(frozen=True)
@@ -34,11 +43,12 @@ class Query:
     tokens: list[str]  # content tokens
     entities: list[Entity]
     scope: DateScope | None
-    vector: np.ndarray | None
-    # the vector of each country entity's name: an item about France may only say "French"
+    vector: np.ndarray
+    # the vector of each country entity's name: an item may be about a country it names no way the table knows
     country_vectors: dict[str, np.ndarray] = field(default_factory=dict)
     # whether the question itself named the period (a thread's or a watch's issue is context, not a choice)
     period_named: bool = True
+    unknown: int = 0  # question words that look like names the archive never saw
 
     @property
     def only_names(self) -> bool:
@@ -55,11 +65,14 @@ class Query:
 
 @dataclass(frozen=True)
 class Selection:
-    """The rows to show (used first, then related) and which are which."""
+    """The rows to show (used first, then related), which are which, and how sure the answer is."""
 
     used: list[int]
     related: list[int]
     newest_first: bool = False
+    probability: float = 0.0
+    confident: bool = False
+    evidence: Evidence | None = None
 
     @property
     def rows(self) -> list[int]:
@@ -67,60 +80,89 @@ class Selection:
         return [*self.used, *self.related]
 
 
-def select(
-    snap: Snapshot, ranked: list[int], query: Query, k: int, policy: RelevancePolicy, evidence: set[int]
-) -> Selection:
-    """Choose from ``ranked`` (best first) the rows an answer uses; ``evidence``: rows with strong lexical
-    evidence (rare question words, a named section)."""
-    if any(not entity.known for entity in query.entities):
-        return Selection([], [])
-    naming = _naming(snap, ranked, query, policy)
-    if query.entities:
-        ranked = [row for row in ranked if row in naming] + [row for row in ranked if row not in naming]
+@dataclass(frozen=True)
+class Candidates:
+    """The ranked rows selection reads, with their best-passage cosines and lexical evidence."""
+
+    rows: list[int]
+    cosines: dict[int, float]
+    strong: set[int]  # rows with strong lexical evidence
+    coverage: dict[int, float]  # row -> share of the question's words it contains
+
+
+def candidates(
+    snap: Snapshot, ranked: Sequence[int], query: Query, k: int, strong: set[int], coverage: dict[int, float]
+) -> Candidates:
+    """The window of ``ranked`` that selection reads for ``k`` items."""
+    window = list(ranked[: max(WINDOW, k + MAX_RELATED, BARE_DEPTH if query.bare else 0)])
+    cosines = dict(zip(window, snap.item_similarity(window, query.vector).tolist(), strict=True))
     if query.period_named and _narrow(snap, query.scope):
-        evidence = evidence | set(ranked)  # the user picked the issue: its best items are what they want
-    window = ranked[: BARE_DEPTH if query.bare else k + MAX_RELATED]
-    relevant = _relevant(snap, window, query.vector, policy, evidence, naming)
-    if query.only_names:  # an item naming everything the question names is about it, however it is worded
-        relevant = [row for row in window if row in naming or row in relevant]
-    about = [row for row in relevant if not query.entities or row in naming]
-    related = [row for row in relevant if row not in about][:MAX_RELATED]
-    if query.bare and len({int(snap.ordinals[row]) for row in about}) >= STORY_ISSUES:
-        newest = sorted(about, key=lambda row: (-int(snap.ordinals[row]), row))
-        return Selection(newest[:k], related, newest_first=True)
-    return Selection(about[:k], related)
+        strong = strong | set(window)  # the user picked the issue: its best items are what they want
+    return Candidates(window, cosines, strong, coverage)
 
 
-def _naming(snap: Snapshot, rows: list[int], query: Query, policy: RelevancePolicy) -> set[int]:
-    """The rows that name every entity of the question: by its name, or for a country by meaning (as
-    close to the country's name as an item must be to a question)."""
+def select(snap: Snapshot, found: Candidates, query: Query, k: int, policy: RelevancePolicy) -> Selection:
+    """Choose the rows an answer uses, or none when the archive does not answer the question."""
+    if not found.rows:
+        return Selection([], [])
+    naming = _naming(snap, found, query)
+    best = max(found.cosines.values())
+    leads = bool(naming) and max(found.cosines[row] for row in naming) >= best - policy.entity_slack
+    ordered = [row for row in found.rows if row in naming] if leads else found.rows
+    evidence = _evidence(found, ordered, query, leads)
+    probability = policy.probability(evidence)
+    if probability < policy.answer_from:
+        return Selection([], [], probability=probability, evidence=evidence)
+    top = max(found.cosines[row] for row in ordered[: max(k, 1)])
+    used = [
+        row
+        for number, row in enumerate(ordered)
+        if number == 0
+        or policy.near(found.cosines[row], top)
+        or (row in found.strong and found.cosines[row] >= policy.item_floor)
+        or (leads and query.only_names)  # an item naming all the question names is about it
+    ]
+    related = [row for row in found.rows if leads and row not in naming and policy.near(found.cosines[row], top)]
+    confident = policy.confident(evidence)
+    if query.bare and len({int(snap.ordinals[row]) for row in used}) >= STORY_ISSUES:
+        newest = sorted(used, key=lambda row: (-int(snap.ordinals[row]), row))
+        return Selection(newest[:k], related[:MAX_RELATED], True, probability, confident, evidence)
+    return Selection(used[:k], related[:MAX_RELATED], False, probability, confident, evidence)
+
+
+def _evidence(found: Candidates, ordered: list[int], query: Query, leads: bool) -> Evidence:
+    head = ordered[:EVIDENCE_DEPTH]
+    return Evidence(
+        cosine=max(found.cosines[row] for row in head),
+        coverage=max((found.coverage.get(row, 0.0) for row in head), default=0.0),
+        rare=float(any(row in found.strong for row in head)),
+        unknown=float(min(query.unknown, 2)),
+        agreement=1.0 if leads else (-1.0 if query.entities else 0.0),
+        missing=float(any(not entity.known for entity in query.entities)),
+    )
+
+
+def _naming(snap: Snapshot, found: Candidates, query: Query) -> set[int]:
+    """The rows that name every entity of the question: by its name, or a country in any form or by
+    meaning."""
     if not query.entities:
         return set()
     names = snap.names.names
-    found = set(rows)
+    rows = set(found.rows)
     for entity in query.entities:
-        vector = query.country_vectors.get(entity.country or "")
-        close = _close(snap, rows, vector, policy.threshold) if vector is not None else set()
-        found &= {row for row in rows if row in close or entity.named_in(snap.item_tokens(row), names)}
-    return found
+        if entity.country is not None:
+            close = _close(snap, found.rows, query.country_vectors.get(entity.country))
+            rows &= {row for row in rows if entity.country in snap.item_countries(row) or row in close}
+        else:
+            rows &= {row for row in rows if entity.named_in(snap.item_tokens(row), names)}
+    return rows
 
 
-def _close(snap: Snapshot, rows: list[int], vector: np.ndarray, threshold: float) -> set[int]:
+def _close(snap: Snapshot, rows: list[int], vector: np.ndarray | None) -> set[int]:
+    if vector is None:
+        return set()
     similarities = snap.item_similarity(rows, vector).tolist()
-    return {row for row, sim in zip(rows, similarities, strict=True) if sim >= threshold}
-
-
-def _relevant(
-    snap: Snapshot,
-    rows: list[int],
-    vector: np.ndarray | None,
-    policy: RelevancePolicy,
-    evidence: set[int],
-    named: set[int],
-) -> list[int]:
-    if vector is None:  # BM25 alone: the caller counts every row with a lexical match as evidence
-        return [row for row in rows if row in evidence or row in named]
-    return policy.relevant(rows, snap.item_similarity(rows, vector).tolist(), evidence, named)
+    return {row for row, sim in zip(rows, similarities, strict=True) if sim >= COUNTRY_MEANING}
 
 
 def _narrow(snap: Snapshot, scope: DateScope | None) -> bool:

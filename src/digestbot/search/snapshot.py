@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 import numpy as np
@@ -17,8 +18,10 @@ from digestbot.errors import DigestbotError
 from digestbot.index import VectorIndex
 from digestbot.index.builder import ChunkCache, chunk_key
 from digestbot.search.dates import DateScope
+from digestbot.search.countries import country_table
 from digestbot.search.entities import NameIndex
 from digestbot.search.lexical import LexicalIndex
+from digestbot.search.lexicon import Vocabulary
 from digestbot.search.text import content_tokens, tokenize
 from digestbot.store import StoredItem
 
@@ -43,6 +46,13 @@ class Snapshot:
     tokens: dict[str, list[str]]  # item content hash and section -> BM25 tokens, reused by the next refresh
     chunk_cache: ChunkCache  # item key -> passages, reused by the next refresh
     names: NameIndex  # the archive's names, for the entities a question names
+    countries: dict[str, frozenset[str]]  # item key -> the countries it names (any form), reused by refresh
+    named_countries: frozenset[str]  # every country some item names
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The archive's words, for telling names it never saw from words it does not happen to use."""
+        return Vocabulary.of(self.lexical.vocabulary)
 
     @property
     def newest(self) -> date | None:
@@ -67,6 +77,11 @@ class Snapshot:
         """The BM25 tokens of the item at ``row``."""
         item = self.items[row]
         return self.tokens[f"{item.content_hash}:{item.section}"]
+
+    def item_countries(self, row: int) -> frozenset[str]:
+        """The countries the item at ``row`` names, by name, demonym, capital or code (section included)."""
+        item = self.items[row]
+        return self.countries[f"{item.content_hash}:{item.section}"]
 
     def best_passage(self, row: int, query: np.ndarray) -> int:
         """Which of the row's passages is closest to the query (0: the one opening the item)."""
@@ -102,6 +117,7 @@ def build_snapshot(
         raise SnapshotMismatch(f"passage of unknown item {exc}") from None
     counts = np.bincount(chunk_rows, minlength=len(items))
     tokens = _tokens(items, previous.tokens if previous is not None else {})
+    countries = _countries(items, tokens, previous.countries if previous is not None else {})
     if len(chunk_rows) and (np.any(np.diff(chunk_rows) < 0) or np.any(counts == 0)):
         raise SnapshotMismatch("passages out of item order")
     return Snapshot(
@@ -117,6 +133,8 @@ def build_snapshot(
         tokens=tokens,
         chunk_cache=chunk_cache,
         names=NameIndex.build(text for item in items for text in (item.text, *item.analysis)),
+        countries=countries,
+        named_countries=frozenset().union(*countries.values()),
     )
 
 
@@ -130,6 +148,21 @@ def _tokens(items: Sequence[StoredItem], known: dict[str, list[str]]) -> dict[st
             found if found is not None else tokenize(" ".join((item.section, item.text, *item.analysis)))
         )
     return tokens
+
+
+def _countries(
+    items: Sequence[StoredItem], tokens: dict[str, list[str]], known: dict[str, frozenset[str]]
+) -> dict[str, frozenset[str]]:
+    """Each item's countries, reading only items not seen before."""
+    table = country_table()
+    found: dict[str, frozenset[str]] = {}
+    for item in items:
+        key = f"{item.content_hash}:{item.section}"
+        if key not in found:
+            seen = known.get(key)
+            raw = " ".join((item.section, item.text, *item.analysis))
+            found[key] = seen if seen is not None else table.in_text(tokens[key], raw)
+    return found
 
 
 def _section_words(items: Sequence[StoredItem]) -> dict[str, frozenset[str]]:

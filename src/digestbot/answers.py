@@ -48,12 +48,28 @@ def compose_answer(question: str, result: SearchResult) -> Answer:
     if not used:
         return base
     related = tuple(hit for hit in result.hits if hit.item_id in result.related_ids)
+    items = tuple(AnswerItem(hit, item_line(hit)) for hit in used)
+    if not result.confident:  # offered as the closest items found: nothing is quoted as the answer
+        return replace(base, items=items, related=related, newest_first=result.newest_first, closest=True)
     if result.newest_first:  # the latest on a topic: the newest item, as it opens
         lead = Lead(text=item_line(used[0], LEAD_CHARS), hit=used[0])
     else:
         lead = lead_for(result.query or question, used[0], result.passages.get(used[0].item_id))
-    items = tuple(AnswerItem(hit, item_line(hit)) for hit in used)
+    items = (AnswerItem(used[0], _after_lead(used[0], lead.text)), *items[1:])
     return replace(base, lead=lead, items=items, related=related, newest_first=result.newest_first)
+
+
+QUOTED_ABOVE = "(quoted above)"
+
+
+def _after_lead(hit: Hit, lead: str) -> str:
+    """The line of the lead's own item: what it says beyond the lead, never the lead again."""
+    quoted = lead.rstrip("…").strip()
+    sentences = [s for s in split_sentences(hit.text) or [hit.text] if s.strip() and s.strip() not in quoted]
+    rest = [s for s in sentences if not quoted.startswith(s.strip()[: max(len(quoted) - 1, 1)])]
+    if rest:
+        return clip(" ".join(rest), LINE_CHARS)
+    return clip(hit.analysis[0], LINE_CHARS) if hit.analysis else QUOTED_ABOVE
 
 
 def ask(

@@ -175,7 +175,8 @@ class Answer:
     offered apart from the answer. ``period`` is the date filter the question named; ``nearest`` the issue
     closest to it when it held none; ``widened_from`` the thread's issue when it had nothing relevant and
     every issue was searched; ``shortened_to`` the length a too-long question was cut to; ``newest_first``
-    whether the items are in date order (the latest on a topic) rather than by relevance.
+    whether the items are in date order (the latest on a topic) rather than by relevance; ``closest`` that
+    the archive may not answer the question and the items are only the closest found (no lead then).
     """
 
     query: str
@@ -187,6 +188,7 @@ class Answer:
     widened_from: date | None = None
     shortened_to: int | None = None
     newest_first: bool = False
+    closest: bool = False  # below the confident level: the items are offered as the closest found
 
     @property
     def hits(self) -> tuple[Hit, ...]:

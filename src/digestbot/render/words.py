@@ -123,6 +123,8 @@ def nothing_found(answer: Answer) -> str:
 def lead_sentence(answer: Answer) -> str:
     """The opening line of an answer with items but no quotable lead."""
     where = f" ({describe_period(answer.period)})" if answer.period is not None else ""
+    if answer.closest:
+        return f"Closest items I found{where}:"
     return f"Here is what the digests said{where}:"
 
 

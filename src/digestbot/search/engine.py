@@ -32,7 +32,7 @@ from digestbot.search.ranking import (
     weighted_coverage,
 )
 from digestbot.search.relevance import Evidence, RelevancePolicy
-from digestbot.search.select import Query, candidates, select
+from digestbot.search.select import TOPIC_MAX_WORDS, Query, candidates, select
 from digestbot.search.snapshot import Snapshot
 from digestbot.search.text import best_sentence, content_tokens, tokenize
 from digestbot.store import Archive
@@ -249,7 +249,12 @@ class SearchEngine:
             if entity.country is not None and entity.known
         }
         unknown = len(snap.vocabulary.unknown(tokens))
-        return Query(text, tokens, entities, scope, qvec, countries, period_named, unknown)
+        named = {token for entity in entities for token in entity.tokens}
+        words = [token for token in dict.fromkeys(tokens) if token not in named]
+        topics = {}
+        if scope is not None and period_named and 0 < len(words) <= TOPIC_MAX_WORDS:
+            topics = {word: self._query_vector(word, {}) for word in words}
+        return Query(text, tokens, entities, scope, qvec, countries, period_named, unknown, topics)
 
     def _query_vector(self, text: str, vectors: dict[str, np.ndarray]) -> np.ndarray:
         if text not in vectors:

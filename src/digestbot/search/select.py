@@ -33,6 +33,8 @@ EVIDENCE_DEPTH = 5  # the candidates the answerability evidence is read from
 NARROW_ISSUES = 2  # a period this small was chosen on purpose: its best items count as evidence
 STORY_ISSUES = 3  # a topic in this many issues is a story: its latest items lead
 COUNTRY_MEANING = 0.4  # an item this close to a country's name is about it, however it names it
+TOPIC_MAX_WORDS = 2  # a period and this many topic words make a short question whose words all count
+TOPIC_MARGIN = 0.1  # an item about a topic word is within this of the closest item to the word alone
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,9 @@ class Query:
     # whether the question itself named the period (a thread's or a watch's issue is context, not a choice)
     period_named: bool = True
     unknown: int = 0  # question words that look like names the archive never saw
+    # A short question about a period ("ransomware in March 2025"): its topic words, each a requirement
+    # judged by meaning, with the vector of each.
+    topics: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def only_names(self) -> bool:
@@ -108,6 +113,9 @@ def select(snap: Snapshot, found: Candidates, query: Query, k: int, policy: Rele
     naming = _naming(snap, found, query)
     best = max(found.cosines.values())
     leads = bool(naming) and max(found.cosines[row] for row in naming) >= best - policy.entity_slack
+    topical = _topical(snap, found, query) & (naming if leads else set(found.rows))
+    if topical:
+        naming, leads = topical, True
     ordered = [row for row in found.rows if row in naming] if leads else found.rows
     evidence = _evidence(found, ordered, query, leads)
     probability = policy.probability(evidence)
@@ -155,6 +163,21 @@ def _naming(snap: Snapshot, found: Candidates, query: Query) -> set[int]:
             rows &= {row for row in rows if entity.country in snap.item_countries(row) or row in close}
         else:
             rows &= {row for row in rows if entity.named_in(snap.item_tokens(row), names)}
+    return rows
+
+
+def _topical(snap: Snapshot, found: Candidates, query: Query) -> set[int]:
+    """The rows about every topic word of a short question about a period: the word among their tokens,
+    or about as close to the word alone as the closest row is (the espionage item is not about
+    "ransomware" because it shares a month with the ransomware item)."""
+    if not query.topics:
+        return set()
+    rows = set(found.rows)
+    for word, vector in query.topics.items():
+        similarities = snap.item_similarity(found.rows, vector).tolist()
+        best = max(similarities)
+        close = {row for row, sim in zip(found.rows, similarities, strict=True) if sim >= best - TOPIC_MARGIN}
+        rows &= {row for row in rows if row in close or word in snap.item_tokens(row)}
     return rows
 
 

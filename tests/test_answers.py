@@ -33,11 +33,32 @@ def test_only_relevant_items_are_used_each_as_one_line() -> None:
     result = SearchResult(hits, True, "talks", frozenset({1}), scope)
     answer = compose_answer("talks in Cairo?", result)
     assert [item.hit.item_id for item in answer.items] == [1]
-    assert answer.items[0].line == "Talks resumed in Cairo. Both sides hesitate."
+    assert answer.items[0].line == "Talks resumed in Cairo. Both sides hesitate."  # timelines show this
     assert answer.period == Period(date(2024, 7, 9), date(2024, 7, 9), PeriodKind.ISSUE)
-    assert answer_text(answer).splitlines()[1] == (
-        "• Talks resumed in Cairo. Both sides hesitate. — Weekly Security Digest, 9 Jul 2024 · Israel – Gaza"
+    lines = answer_text(answer).splitlines()
+    assert lines[0] == "Talks resumed in Cairo. — Weekly Security Digest, 9 Jul 2024 · Israel – Gaza"
+    # the lead is not repeated as its item's line: the line says what the item adds
+    assert (
+        lines[1]
+        == "• Both sides hesitate. A third sentence. — Weekly Security Digest, 9 Jul 2024 · Israel – Gaza"
     )
+
+
+def test_an_item_the_lead_quotes_whole_says_so_instead_of_repeating_it() -> None:
+    result = SearchResult([_hit(1, "Talks resumed in Cairo.")], True, "talks", frozenset({1}))
+    lines = answer_text(compose_answer("talks", result)).splitlines()
+    assert lines == [
+        "Talks resumed in Cairo. — Weekly Security Digest, 9 Jul 2024 · Israel – Gaza",
+        "• (quoted above) — Weekly Security Digest, 9 Jul 2024 · Israel – Gaza",
+    ]
+
+
+def test_items_below_the_confident_level_are_offered_as_the_closest_found() -> None:
+    hits = [_hit(1, "Talks resumed in Cairo."), _hit(2, "Both sides hesitate.")]
+    result = SearchResult(hits, True, "go-between", frozenset({1, 2}), confident=False)
+    answer = compose_answer("go-between", result)
+    assert answer.closest and answer.lead is None and len(answer.items) == 2
+    assert answer_text(answer).splitlines()[0] == "Closest items I found:"
 
 
 def test_the_lead_is_the_sentence_that_answers_not_the_first() -> None:

@@ -22,13 +22,21 @@ from digestbot.settings import load_settings
 
 EVAL = Path(__file__).parent / "eval"
 HELD_OUT_BAR = {
-    "recall_at_1": 0.68,
-    "recall_at_5": 0.88,
-    "nothing_ok": 0.8,
+    "recall_at_1": 0.72,
+    "recall_at_5": 0.92,
+    "nothing_ok": 0.4,
     "scope": 0.9,
-    "precision": 0.8,
+    "precision": 0.9,
 }
-MAX_FALSE_NOTHING = 0.08
+MAX_FALSE_NOTHING = 0.02
+# The strangers' paraphrases (heldout_blind.jsonl), written by someone who saw only the item: R@5 0.58 and
+# 6% false "nothing found" when the answer code was last tuned (tests/eval/README.md).
+BLIND_BAR = {"recall_at_5": 0.5}
+BLIND_MAX_FALSE_NOTHING = 0.08
+HARBOURLINE_SETS = (
+    "tune.jsonl", "heldout.jsonl", "tune_blind.jsonl", "heldout_blind.jsonl", "tune_nothing.jsonl",
+    "heldout_nothing.jsonl",
+)  # fmt: skip
 MAX_P95_CHARS = 1200
 
 
@@ -58,8 +66,32 @@ def test_the_held_out_half_holds_the_bar(harbourline: Digestbot) -> None:
     assert (hybrid.false_nothing or 0.0) <= MAX_FALSE_NOTHING, format_report(report)
     assert hybrid.p95 <= MAX_P95_CHARS, format_report(report)
     assert (
-        hybrid.recall_at_1 is not None and hybrid.lead == hybrid.recall_at_1
-    )  # the lead quotes the best item
+        hybrid.recall_at_1 is not None and (hybrid.lead or 0.0) <= hybrid.recall_at_1
+    )  # a lead quotes the best item (the closest items found have none)
+
+
+@pytest.mark.slow
+def test_the_strangers_paraphrases_hold_their_bar(harbourline: Digestbot) -> None:
+    report = harbourline.evaluate(EVAL / "heldout_blind.jsonl")
+    hybrid = report.get("hybrid")
+    for figure, bar in BLIND_BAR.items():
+        assert (getattr(hybrid, figure) or 0.0) >= bar, f"{figure} under {bar}\n{format_report(report)}"
+    assert (hybrid.false_nothing or 0.0) <= BLIND_MAX_FALSE_NOTHING, format_report(report)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [name for name in HARBOURLINE_SETS if "nothing" not in name])
+def test_hybrid_recall_at_5_is_never_below_dense_only(harbourline: Digestbot, name: str) -> None:
+    report = harbourline.evaluate(EVAL / name)
+    hybrid, dense = report.get("hybrid"), report.get("dense")
+    assert (hybrid.recall_at_5 or 0.0) >= (dense.recall_at_5 or 0.0), format_report(report)
+
+
+@pytest.mark.slow
+def test_hybrid_recall_at_5_is_never_below_dense_only_on_the_seeds(seeds_core: Digestbot) -> None:
+    report = seeds_core.evaluate(EVAL / "questions.jsonl")
+    hybrid, dense = report.get("hybrid"), report.get("dense")
+    assert (hybrid.recall_at_5 or 0.0) >= (dense.recall_at_5 or 0.0), format_report(report)
 
 
 @pytest.mark.slow

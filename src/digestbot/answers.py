@@ -55,7 +55,7 @@ def compose_answer(question: str, result: SearchResult) -> Answer:
         lead = Lead(text=item_line(used[0], LEAD_CHARS), hit=used[0])
     else:
         lead = lead_for(result.query or question, used[0], result.passages.get(used[0].item_id))
-    items = (AnswerItem(used[0], _after_lead(used[0], lead.text)), *items[1:])
+    items = (replace(items[0], after_lead=_after_lead(used[0], lead.text)), *items[1:])
     return replace(base, lead=lead, items=items, related=related, newest_first=result.newest_first)
 
 
@@ -67,9 +67,7 @@ def _after_lead(hit: Hit, lead: str) -> str:
     quoted = lead.rstrip("…").strip()
     sentences = [s for s in split_sentences(hit.text) or [hit.text] if s.strip() and s.strip() not in quoted]
     rest = [s for s in sentences if not quoted.startswith(s.strip()[: max(len(quoted) - 1, 1)])]
-    if rest:
-        return clip(" ".join(rest), LINE_CHARS)
-    return clip(hit.analysis[0], LINE_CHARS) if hit.analysis else QUOTED_ABOVE
+    return clip(" ".join(rest), LINE_CHARS) if rest else QUOTED_ABOVE
 
 
 def ask(

@@ -164,6 +164,14 @@ class AnswerItem:
 
     hit: Hit
     line: str
+    # In an answer whose lead quotes this item: what the line says beyond the lead (the lead is never
+    # shown twice). Timelines and watch notices, which show no lead, use ``line``.
+    after_lead: str | None = None
+
+    @property
+    def answer_line(self) -> str:
+        """The line an answer shows for the item."""
+        return self.line if self.after_lead is None else self.after_lead
 
 
 @dataclass(frozen=True)

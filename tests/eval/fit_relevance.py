@@ -67,7 +67,7 @@ def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 def _cut(answerable: np.ndarray) -> float:
     """The highest cut leaving at most FALSE_NOTHING of these answerable questions below it."""
     ranked = np.sort(answerable)
-    allowed = int(math.floor(FALSE_NOTHING * len(ranked)))  # this many may fall below the cut
+    allowed = math.floor(FALSE_NOTHING * len(ranked))  # this many may fall below the cut
     return math.floor(float(ranked[allowed]) * 1000) / 1000
 
 

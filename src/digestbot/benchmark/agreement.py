@@ -16,7 +16,7 @@ from digestbot.benchmark.report import Report
 from digestbot.console import samples_dir
 from digestbot.evaluation import evaluate, load_questions
 from digestbot.search import SearchEngine, parse_query
-from digestbot.search.relevance import DEFAULT_THRESHOLD
+from digestbot.search.relevance import ITEM_FLOOR
 from digestbot.settings import Settings
 
 QUESTIONS = Path("tests/eval/questions.jsonl")
@@ -30,7 +30,7 @@ class Agreement:
     pairs: int
     mean_abs_diff: float
     max_abs_diff: float
-    flipped_pairs: int  # best-passage cosine on different sides of the threshold
+    flipped_pairs: int  # best-passage cosine on different sides of the item floor
     questions: int
     flipped_answers: int  # "something relevant was found" differs
     changed_top_hits: int
@@ -58,7 +58,7 @@ def run(settings: Settings, root: Path, seeds: Path, report: Report) -> None:
         f"{found.pairs:,} pairs",
     )
     report.add(
-        f"relevance decisions flipped (cosine vs {DEFAULT_THRESHOLD})",
+        f"item-use decisions flipped (cosine vs the floor {ITEM_FLOOR})",
         f"{found.flipped_pairs} of {found.pairs:,} pairs",
     )
     report.add(
@@ -95,7 +95,7 @@ def compare(first: SearchEngine, second: SearchEngine) -> Agreement:
     for question in questions:
         sims = [_similarities(engine, question.q) for engine in (first, second)]
         diffs.append(np.abs(sims[0] - sims[1]))
-        flipped += int(np.sum((sims[0] >= DEFAULT_THRESHOLD) != (sims[1] >= DEFAULT_THRESHOLD)))
+        flipped += int(np.sum((sims[0] >= ITEM_FLOOR) != (sims[1] >= ITEM_FLOOR)))
         results = [engine.search(question.q, k=5) for engine in (first, second)]
         answers += results[0].relevant != results[1].relevant
         top = [result.hits[0].item_id if result.hits else None for result in results]

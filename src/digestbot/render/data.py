@@ -60,7 +60,7 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
         "query": answer.query,
         "answer": answer_text(answer),
         "lead": lead,
-        "hits": [{**hit_dict(item.hit), "line": item.line} for item in answer.items],
+        "hits": [{**hit_dict(item.hit), "line": item.answer_line} for item in answer.items],
         "related": [hit_dict(hit) for hit in answer.related],
         "notes": words.answer_notes(answer),
     }

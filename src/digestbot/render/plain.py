@@ -67,7 +67,7 @@ def answer_text(answer: Answer, *, numbered: bool = False) -> str:
         lines = [_lead(answer)]
         for number, item in enumerate(answer.items, 1):
             bullet = f"{number}." if numbered else "•"
-            lines.append(f"{bullet} {item.line} — {words.cite_hit(item.hit)}")
+            lines.append(f"{bullet} {item.answer_line} — {words.cite_hit(item.hit)}")
         if answer.related:
             lines.append("Related: " + "; ".join(words.cite_hit(hit) for hit in answer.related))
     lines += [f"({note})" for note in words.answer_notes(answer)]

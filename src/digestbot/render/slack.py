@@ -144,7 +144,7 @@ def _answer_body(answer: Answer) -> list[Block]:
 
 
 def _item_block(item: AnswerItem) -> Block:
-    block = section(f"• {escape(item.line)} — {hit_cite(item.hit)}")
+    block = section(f"• {escape(item.answer_line)} — {hit_cite(item.hit)}")
     block["accessory"] = button(DETAILS_ACTION, "Details", str(item.hit.item_id))
     return block
 

@@ -114,7 +114,7 @@ def _item_container(item: AnswerItem, number: int) -> Element:
         "type": "Container",
         "separator": True,
         "items": [
-            plain_block(f"• {item.line}"),
+            plain_block(f"• {item.answer_line}"),
             text_block(hit_cite(hit), **_CITE_STYLE),
             details,
             {"type": "ActionSet", "actions": [toggle], "spacing": "None"},

@@ -23,11 +23,10 @@ from typing import Any
 from digestbot.search.text import STOPWORDS, tokenize
 
 # Words shared by many countries' names: a country is not named by "republic" or "south" alone.
-GENERIC = frozenset(
-    "united states state republic democratic people peoples islands island north south east west new saint "
-    "arab kingdom federal federation central african african guinea equatorial and the of plurinational "
-    "islamic bolivarian socialist union territory territories sar special administrative region".split()
-)
+_GENERIC = """united states state republic democratic people peoples islands island north south east west
+    new saint arab kingdom federal federation central african guinea equatorial and the of plurinational
+    islamic bolivarian socialist union territory territories sar special administrative region"""
+GENERIC = frozenset(_GENERIC.split())
 UNDOTTED_CODES = frozenset({"US"})  # see the module docstring
 MAX_FORM_TOKENS = 4
 
@@ -43,6 +42,8 @@ class CountryTable:
 
     def in_question(self, tokens: Sequence[str], position: int, raw: str) -> tuple[int, str] | None:
         """The country named at ``tokens[position]`` (how many tokens, which country), longest first."""
+        if position >= len(tokens):
+            return None
         for width in range(min(MAX_FORM_TOKENS, len(tokens) - position), 0, -1):
             found = self.forms.get(tuple(tokens[position : position + width]))
             if found is not None:
@@ -154,13 +155,16 @@ def _country(alpha2: str, alpha3: str, country: Any, entry: Any) -> _Country:
     if entry is not None:
         common = entry.name()  # "Russia", not "Russian Federation"
         population = int(entry.population() or 0)
-        names += [common, *_strings(entry.demonym()), *_strings(entry.capital())]
+        demonyms = _strings(entry.demonym())  # and their plurals: "Israelis" keeps its "s" in the stemmer
+        names += [common, *demonyms, *(f"{demonym}s" for demonym in demonyms), *_strings(entry.capital())]
         spellings = _strings(entry.alt_spellings())
         names += [spelling for spelling in spellings if not _is_code(spelling)]
         spoken += [code for code in spellings if _is_code(code) and code not in iso]
     codes = [alpha3, f"{'.'.join(alpha2)}.", *spoken, *([alpha2] if alpha2 in UNDOTTED_CODES else [])]
     codes = [code for code in codes if code and code.replace(".", "").lower() not in STOPWORDS]
-    return _Country(common, population, tuple(n for n in names if n), tuple(dict.fromkeys(codes)), tuple(spoken))
+    return _Country(
+        common, population, tuple(n for n in names if n), tuple(dict.fromkeys(codes)), tuple(spoken)
+    )
 
 
 def _strings(value: Any) -> list[str]:

@@ -32,7 +32,7 @@ from digestbot.search.ranking import (
     weighted_coverage,
 )
 from digestbot.search.relevance import Evidence, RelevancePolicy
-from digestbot.search.select import TOPIC_MAX_WORDS, Query, candidates, select
+from digestbot.search.select import Query, build_query, candidates, select
 from digestbot.search.snapshot import Snapshot
 from digestbot.search.text import best_sentence, content_tokens, tokenize
 from digestbot.store import Archive
@@ -68,7 +68,7 @@ class SearchResult:
     # relevant items not about every entity the question names: offered apart from the answer
     related_ids: frozenset[int] = frozenset()
     newest_first: bool = False  # a bare topic: the used items are the newest relevant ones, newest first
-    confident: bool = False  # False: the items are offered as the closest found, not as an answer
+    confident: bool = True  # False: the items are offered as the closest found, not as an answer
     probability: float = 0.0  # how likely the archive answers the question (the relevance policy's model)
     evidence: Evidence | None = None  # what that probability was read from (None: no ranking was done)
 
@@ -210,7 +210,9 @@ class SearchEngine:
         # BM25 promotes only items with strong lexical evidence (a rare question word and most of the
         # question's words): on its own it ranks noise for a paraphrase, and the hybrid ranking must never
         # find less than the dense one it starts from.
-        promoted = {row: value for row, value in lexical.items() if row in rare} if mode == "hybrid" else lexical
+        promoted = (
+            {row: value for row, value in lexical.items() if row in rare} if mode == "hybrid" else lexical
+        )
         rankings = {"hybrid": [dense, promoted], "dense": [dense], "bm25": [lexical]}[mode]
         pool = list({**dense, **lexical})
         boosted = boosted_rows(snap, tokens, pool) if mode == "hybrid" else set()
@@ -234,27 +236,10 @@ class SearchEngine:
         )  # fmt: skip
 
     def _query(
-        self,
-        snap: Snapshot,
-        text: str,
-        tokens: list[str],
-        scope: DateScope | None,
-        qvec: np.ndarray,
+        self, snap: Snapshot, text: str, tokens: list[str], scope: DateScope | None, qvec: np.ndarray,
         period_named: bool,
-    ) -> Query:
-        entities = snap.names.entities(tokens, snap.named_countries, text)
-        countries = {
-            entity.country: self._query_vector(entity.country, {})
-            for entity in entities
-            if entity.country is not None and entity.known
-        }
-        unknown = len(snap.vocabulary.unknown(tokens))
-        named = {token for entity in entities for token in entity.tokens}
-        words = [token for token in dict.fromkeys(tokens) if token not in named]
-        topics = {}
-        if scope is not None and period_named and 0 < len(words) <= TOPIC_MAX_WORDS:
-            topics = {word: self._query_vector(word, {}) for word in words}
-        return Query(text, tokens, entities, scope, qvec, countries, period_named, unknown, topics)
+    ) -> Query:  # fmt: skip
+        return build_query(snap, text, tokens, scope, qvec, period_named, lambda t: self._query_vector(t, {}))
 
     def _query_vector(self, text: str, vectors: dict[str, np.ndarray]) -> np.ndarray:
         if text not in vectors:

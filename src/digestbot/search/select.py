@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -66,6 +66,28 @@ class Query:
     def bare(self) -> bool:
         """A bare topic: a name or two, no question words, no period."""
         return self.scope is None and len(self.tokens) <= BARE_MAX_TOKENS and self.only_names
+
+
+def build_query(
+    snap: Snapshot,
+    text: str,
+    tokens: list[str],
+    scope: DateScope | None,
+    vector: np.ndarray,
+    period_named: bool,
+    encode: Callable[[str], np.ndarray],
+) -> Query:
+    """What selection needs of a question: its entities (with each country's vector), the words that look
+    like names the archive never saw, and for a short question about a period its topic words."""
+    entities = snap.names.entities(tokens, snap.named_countries, text)
+    countries = {e.country: encode(e.country) for e in entities if e.country is not None and e.known}
+    unknown = len(snap.vocabulary.unknown(tokens))
+    named = {token for entity in entities for token in entity.tokens}
+    words = [token for token in dict.fromkeys(tokens) if token not in named]
+    topics = {}
+    if scope is not None and period_named and 0 < len(words) <= TOPIC_MAX_WORDS:
+        topics = {word: encode(word) for word in words}
+    return Query(text, tokens, entities, scope, vector, countries, period_named, unknown, topics)
 
 
 @dataclass(frozen=True)
@@ -130,7 +152,9 @@ def select(snap: Snapshot, found: Candidates, query: Query, k: int, policy: Rele
         or (row in found.strong and found.cosines[row] >= policy.item_floor)
         or (leads and query.only_names)  # an item naming all the question names is about it
     ]
-    related = [row for row in found.rows if leads and row not in naming and policy.near(found.cosines[row], top)]
+    related = [
+        row for row in found.rows if leads and row not in naming and policy.near(found.cosines[row], top)
+    ]
     confident = policy.confident(evidence)
     if query.bare and len({int(snap.ordinals[row]) for row in used}) >= STORY_ISSUES:
         newest = sorted(used, key=lambda row: (-int(snap.ordinals[row]), row))

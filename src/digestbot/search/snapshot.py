@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 
 from digestbot.errors import DigestbotError
 from digestbot.index import VectorIndex
 from digestbot.index.builder import ChunkCache, chunk_key
-from digestbot.search.dates import DateScope
 from digestbot.search.countries import country_table
+from digestbot.search.dates import DateScope
 from digestbot.search.entities import NameIndex
 from digestbot.search.lexical import LexicalIndex
 from digestbot.search.lexicon import Vocabulary

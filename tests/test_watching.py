@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from digestbot.app import build_conversations
-from digestbot.conversation import Message, Watched
+from digestbot.conversation import Failed, Message, Watched
 from digestbot.core import Digestbot
 from digestbot.delivery import PostError
 from digestbot.domain import Destination, Issue, Item, Section
@@ -208,3 +208,17 @@ def test_replicas_notifying_at_once_send_each_notice_once(tmp_path: Path) -> Non
         thread.join()
     assert world.messenger.sent() == 4 * 2
     assert all(len(set(inbox)) == len(inbox) == 2 for inbox in world.messenger.inboxes.values())
+
+
+@pytest.mark.parametrize("topic", ["????", "🙂🙂", "\u200b\u200b", "\u202e\u202c"])
+def test_a_watch_on_no_words_is_refused_with_one_line(world: World, topic: str) -> None:
+    outcome = world.say("U1", f"watch {topic}")
+    assert isinstance(outcome, Failed) and outcome.reason is not None and "\n" not in outcome.reason
+    world.ingest(JUL_30)
+    world.core.notify_watches()
+    assert world.messenger.sent() == 0
+
+
+@pytest.mark.parametrize("question", ["????", "🙂🙂", "\u200b\u200b", "\u202e\u202c", "…!?"])
+def test_a_question_with_no_words_finds_nothing(world: World, question: str) -> None:
+    assert not world.core.ask(question).found

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from digestbot.conversation.messages import Failed, Message, Outcome, Unwatched, Watched, WatchFull, WatchList
 from digestbot.domain import Recipient
+from digestbot.search.text import tokenize
 from digestbot.store.watches import AddOutcome, WatchStore
 
 
@@ -56,6 +57,8 @@ class WatchDesk:
 
     def watch(self, message: Message, topic: str) -> Outcome:
         """Watch a topic for the message's user."""
+        if topic and not tokenize(topic):  # "????", emoji, zero-width or bidi controls: it would match anything
+            return Failed("a watch topic needs words, e.g. “watch ransomware”")
         refused = self._refusal(topic, "watch ransomware")
         if refused is not None:
             return refused

@@ -170,3 +170,36 @@ def test_oversized_bodies_still_get_413(
     signed = testing.signed_headers(body, "application/json", secret=SIGNING_SECRET)
     assert post_all(build_asgi_app(settings, conversations), [(body, signed)]) == [413]
     assert emulator.calls == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"[" * 200_000, "application/json"),
+        (
+            b'{"type": "event_callback", "event": ' + b"[" * 200_000 + b"]" * 200_000 + b"}",
+            "application/json",
+        ),
+        (b'{"a": ' * 100 + b"1" + b"}" * 100, "application/json"),  # parses, but deeper than any payload
+        (b"payload=" + b"%5B" * 100_000, FORM),
+    ],
+    ids=["brackets", "balanced", "over-the-depth-limit", "form-payload"],
+)
+def test_a_signed_body_nested_too_deeply_is_400_and_one_line(
+    settings: Settings,
+    conversations: Conversations,
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+    body: bytes,
+    content_type: str,
+) -> None:
+    """Issue 19 #4: `[` x 200,000, signed, was a 500 and a 4 KB RecursionError traceback."""
+    before = row_counts(db)
+    signed = testing.signed_headers(body, content_type, secret=SIGNING_SECRET)
+    with caplog.at_level(logging.DEBUG):
+        statuses = post_all(build_asgi_app(settings, conversations), [(body, signed)] * 3)
+    assert statuses == [400] * 3
+    [line] = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert line.getMessage().startswith("Slack: refused 1 signed request(s) whose body is not")
+    assert line.exc_info is None and "Traceback" not in caplog.text
+    assert row_counts(db) == before

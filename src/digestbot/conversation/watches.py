@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from digestbot.conversation.messages import Failed, Message, Outcome, Unwatched, Watched, WatchFull, WatchList
 from digestbot.domain import Recipient
 from digestbot.search.text import tokenize
-from digestbot.store.watches import AddOutcome, WatchStore
+from digestbot.store.watches import AddOutcome, WatchStore, folded
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,12 @@ class WatchDesk:
     def _refusal(self, topic: str, example: str) -> Failed | None:
         if not topic:
             return Failed(f"name a topic, e.g. “{example}”")
-        if len(topic) > self.rules.max_topic_chars:
-            limit = self.rules.max_topic_chars
+        limit = self.rules.max_topic_chars
+        if len(topic) > limit:
             return Failed(f"a watch topic is at most {limit} characters (this one has {len(topic)})")
+        if len(folded(topic)) > limit:  # "ß" folds to "ss", ligatures to two or three letters
+            length = len(folded(topic))
+            return Failed(
+                f"a watch topic is at most {limit} characters (this one has {length} once case-folded)"
+            )
         return None

@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from digestbot.errors import ConfigError, DigestbotError
-from digestbot.sql_url import with_driver
+from digestbot.sql_url import redact, safe_url, with_driver
 from digestbot.store import migrations
 
 DIALECTS = ("sqlite", "postgresql")
@@ -44,12 +44,13 @@ class Database:
 
     @contextmanager
     def reachable(self) -> Iterator[None]:
-        """Turn "cannot connect" into a one-line DatabaseUnavailable naming the database (no password)."""
+        """Turn "cannot connect" (or any error the driver raised: an option libpq does not know) into a
+        one-line DatabaseUnavailable naming the database (no password)."""
         try:
             yield
-        except OperationalError as exc:
-            reason = str(exc.orig or exc).strip().splitlines()[0]
-            where = self.engine.url.render_as_string(hide_password=True)
+        except DBAPIError as exc:
+            reason = redact(str(exc.orig or exc).strip().splitlines()[0], self.engine.url)
+            where = safe_url(self.engine.url)
             raise DatabaseUnavailable(f"cannot use the database {where}: {reason}") from None
 
     def ping(self) -> None:
@@ -58,7 +59,7 @@ class Database:
             with self.reachable(), self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
         except SQLAlchemyError as exc:
-            where = self.engine.url.render_as_string(hide_password=True)
+            where = safe_url(self.engine.url)
             raise DatabaseUnavailable(f"cannot use the database {where}: {type(exc).__name__}") from None
 
     @contextmanager
@@ -78,8 +79,8 @@ WAL_SWITCH_SECONDS = 30.0
 def _create_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ConfigError(f"database_url: not a valid SQLAlchemy URL ({exc})") from None
+    except (ArgumentError, ValueError):  # their messages quote the URL, password and all
+        raise ConfigError("database_url: not a valid SQLAlchemy URL") from None
     parsed = with_driver(parsed)
     if parsed.get_backend_name() not in DIALECTS:
         raise ConfigError(
@@ -95,7 +96,8 @@ def _create_engine(url: str) -> Engine:
     try:
         engine = create_engine(parsed, **options)
     except (SQLAlchemyError, ImportError) as exc:
-        raise ConfigError(f"database_url: cannot open {parsed.render_as_string()} ({exc})") from None
+        reason = redact(str(exc), parsed)
+        raise ConfigError(f"database_url: cannot open {safe_url(parsed)} ({reason})") from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         _probe(engine, parsed.database or ":memory:")
@@ -109,7 +111,9 @@ def _probe(engine: Engine, database: str) -> None:
             pass
     except SQLAlchemyError as exc:
         reason = getattr(exc, "orig", None) or exc
-        raise ConfigError(f"cannot open the database {database} ({reason})") from None
+        raise ConfigError(
+            f"cannot open the database {database} ({redact(str(reason), engine.url)})"
+        ) from None
 
 
 def _usable_directory(directory: Path) -> None:

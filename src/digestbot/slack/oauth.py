@@ -19,11 +19,11 @@ from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, DefaultAsyncCallbackOptions
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
-from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -34,6 +34,12 @@ from starlette.routing import BaseRoute, Route
 from digestbot.conversation import Conversations
 from digestbot.errors import ConfigError
 from digestbot.settings import Settings
+from digestbot.slack.install_pages import (
+    BoundedStateStore,
+    encoded_authorize_url,
+    failure_page,
+    install_endpoint,
+)
 from digestbot.sql_url import database_url
 
 log = logging.getLogger(__name__)
@@ -87,10 +93,13 @@ def oauth_options(settings: Settings, client: AsyncWebClient) -> dict[str, Any]:
         install_page_rendering_enabled=False,  # /slack/install goes straight to Slack
         authorization_url=authorization_url(settings),
         installation_store=store,
-        state_store=AsyncSQLAlchemyOAuthStateStore(expiration_seconds=STATE_SECONDS, engine=engine),
+        state_store=BoundedStateStore(
+            expiration_seconds=STATE_SECONDS, engine=engine, limit=settings.slack_max_pending_installs
+        ),
         state_expiration_seconds=STATE_SECONDS,
         token_rotation_expiration_minutes=settings.slack_token_rotation_minutes,
     )
+    guard_pages(flow)
     authorize = AsyncInstallationStoreAuthorize(
         logger=log,
         installation_store=store,
@@ -104,23 +113,24 @@ def oauth_options(settings: Settings, client: AsyncWebClient) -> dict[str, Any]:
     return {"installation_store": store, "oauth_settings": flow, "authorize": authorize}
 
 
+def guard_pages(flow: AsyncOAuthSettings) -> None:
+    """Slack's approval URL built with an encoder, and an error page that escapes its reason once."""
+    flow.authorize_url_generator = encoded_authorize_url(flow)
+    default = DefaultAsyncCallbackOptions(
+        logger=log, state_utils=flow.state_utils, redirect_uri_page_renderer=flow.redirect_uri_page_renderer
+    )
+    flow.callback_options = AsyncCallbackOptions(success=default.success, failure=failure_page(flow))
+
+
 def oauth_routes(app: AsyncApp) -> list[BaseRoute]:
     """``GET /slack/install`` and ``GET /slack/oauth_redirect`` when the app has an install flow."""
     flow = app.oauth_flow
     if flow is None:
         return []
     return [
-        Route(flow.install_path, _install_endpoint(flow), methods=["GET"]),
+        Route(flow.install_path, install_endpoint(flow), methods=["GET"]),
         Route(flow.redirect_uri_path, _callback_endpoint(flow), methods=["GET"]),
     ]
-
-
-def _install_endpoint(flow: AsyncOAuthFlow) -> Any:
-    async def install(request: Request) -> Response:
-        """A new state (cookie and database), then a redirect to Slack's approval page."""
-        return to_starlette_response(await flow.handle_installation(to_async_bolt_request(request, b"")))
-
-    return install
 
 
 def _callback_endpoint(flow: AsyncOAuthFlow) -> Any:

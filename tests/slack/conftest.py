@@ -91,7 +91,7 @@ def rig(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> It
         publisher = SlackPublisher(client, tokens=installed_tokens(settings, client), interval=0.0)
         destinations = platforms.configured_destinations(settings)
         core = fake_core(settings, ISSUES, publishers=[publisher], destinations=destinations)
-        conversations = build_conversations(core)
+        conversations = build_conversations(core, settings)
         with ServerThread(build_asgi_app(settings, conversations)) as server:
             emulator.redirect_uri = f"{server.url}/slack/oauth_redirect"  # as in the app's settings
             store = SQLAlchemyInstallationStore(client_id=emulator.client_id, engine=sync_engine(settings))

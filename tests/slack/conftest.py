@@ -19,6 +19,7 @@ from digestbot.core import Digestbot
 from digestbot.server import build_asgi_app
 from digestbot.settings import Settings
 from digestbot.slack.emulator import SlackEmulator
+from digestbot.slack.messenger import SlackMessenger
 from digestbot.slack.publisher import SlackPublisher, build_web_client
 from digestbot.slack.tokens import installed_tokens, sync_engine
 from digestbot.store import Database
@@ -88,9 +89,13 @@ def rig(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> It
         emulator.add_workspace(SOUTH, "Southmere Ports")
         settings = oauth_settings(emulator, database_url, tmp_path, **extra)
         client = build_web_client(settings)
-        publisher = SlackPublisher(client, tokens=installed_tokens(settings, client), interval=0.0)
+        tokens = installed_tokens(settings, client)
+        publisher = SlackPublisher(client, tokens=tokens, interval=0.0)
+        messenger = SlackMessenger(client, tokens=tokens)
         destinations = platforms.configured_destinations(settings)
-        core = fake_core(settings, ISSUES, publishers=[publisher], destinations=destinations)
+        core = fake_core(
+            settings, ISSUES, publishers=[publisher], destinations=destinations, messengers=[messenger]
+        )
         conversations = build_conversations(core, settings)
         with ServerThread(build_asgi_app(settings, conversations)) as server:
             emulator.redirect_uri = f"{server.url}/slack/oauth_redirect"  # as in the app's settings

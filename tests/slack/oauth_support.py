@@ -45,11 +45,11 @@ class Rig:
         headers = {"Cookie": state_cookie} if cookie else {}
         return self.http.get(approved.headers["location"], headers=headers)
 
-    def command(self, text: str, team: str) -> None:
+    def command(self, text: str, team: str, *, user: str = ALICE) -> None:
         """``/digest text`` in the workspace's channel; waits for the private reply."""
         replies = len(self.emulator.calls_to(RESPONSE_URL))
         url = self.emulator.response_url(f"{team}-{replies}")
-        body = testing.slash_command(text, url, channel=CHANNELS[team], user=ALICE, team=team)
+        body = testing.slash_command(text, url, channel=CHANNELS[team], user=user, team=team)
         self.post(body, FORM)
         self.emulator.wait_for(RESPONSE_URL, replies + 1)
 

@@ -15,13 +15,17 @@ from sqlalchemy import func, select
 from digestbot.app import build_conversations
 from digestbot.domain import Destination
 from digestbot.server import build_asgi_app
+from digestbot.slack import testing
 from digestbot.slack.emulator import SlackEmulator
+from digestbot.slack.home import SlackHomeBoard
 from digestbot.slack.publisher import build_web_client
-from digestbot.slack.tokens import installed_tokens
+from digestbot.slack.tokens import InstalledTokens, installed_tokens
 from digestbot.store.models import slack_oauth_states
 from tests.fakes import fake_core
 from tests.slack.oauth_support import CHANNELS, NORTH, SOUTH, Rig, oauth_settings
 from tests.slack.support import ALICE
+
+JSON = "application/json"
 
 # slack_sdk's async client sends the app's credentials with aiohttp's BasicAuth, deprecated in aiohttp 4.
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
@@ -94,6 +98,56 @@ def test_uninstalling_forgets_that_workspace_alone(rig: Rig) -> None:
     assert [post.dest.channel_id for post in report.posted] == [CHANNELS[SOUTH]]
     assert [post.dest.channel_id for post, _ in report.failed] == ["C0SINGLE1"]  # no workspace, no token
     assert rig.emulator.messages(CHANNELS[NORTH]) == []
+
+
+JUL_16 = """Weekly Security Digest - July 16, 2024
+
+Global Security Matters
+
+Cyber / Defense Technology
+
+  • Ransomware hit the booking system of the port of Tirel, halting its cranes for two days.
+"""
+WATCHERS = {NORTH: "U0NORTHW1", SOUTH: "U0SOUTHW1"}
+
+
+def watch_and_open_home(rig: Rig, team: str) -> None:
+    rig.command("watch ransomware", team, user=WATCHERS[team])
+    published = len(rig.emulator.calls_to("views.publish"))
+    rig.post(testing.event_callback(testing.home_opened(WATCHERS[team]), f"EvHome{team}", team=team), JSON)
+    rig.emulator.wait_for("views.publish", published + 1)
+
+
+def test_uninstalling_forgets_the_workspaces_watches_and_home_viewers_alone(rig: Rig, tmp_path: Path) -> None:
+    assert rig.core.watches is not None
+    for team in (NORTH, SOUTH):
+        rig.install(team)
+        watch_and_open_home(rig, team)
+    rig.emulator.uninstall(NORTH)
+    rig.event("app_uninstalled", NORTH, "EvGone2")
+    deadline = time.monotonic() + 10
+    while rig.core.chat.home_viewers("slack") != [(WATCHERS[SOUTH], SOUTH)]:
+        assert time.monotonic() < deadline, "the north's home viewers were never forgotten"
+        time.sleep(0.02)
+    assert rig.core.watches.of("slack", WATCHERS[NORTH]) == []
+    assert rig.core.watches.recipient("slack", WATCHERS[NORTH]) is None
+    assert [watch.topic for watch in rig.core.watches.of("slack", WATCHERS[SOUTH])] == ["ransomware"]
+
+    rig.emulator.reset()
+    (tmp_path / "2024-07-16.txt").write_text(JUL_16, encoding="utf-8")
+    assert not rig.core.ingest([str(tmp_path / "2024-07-16.txt")]).failed
+    notices = rig.core.notify_watches()
+    assert [notice.watch.recipient.user_id for notice in notices.sent] == [WATCHERS[SOUTH]]
+    assert notices.failed == [] and notices.unreachable == []
+    assert (
+        SlackHomeBoard(build_web_client(rig.settings), rig.conversations, tokens=tokens(rig)).refresh() == 1
+    )
+    revoked = set(rig.emulator.installs.tokens(NORTH))
+    assert not [call.method for call in rig.emulator.calls if call.token in revoked]  # nothing tried there
+
+
+def tokens(rig: Rig) -> InstalledTokens:
+    return installed_tokens(rig.settings, build_web_client(rig.settings))
 
 
 def test_a_revoked_bot_token_forgets_the_workspace_a_revoked_user_token_does_not(rig: Rig) -> None:

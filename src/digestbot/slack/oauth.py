@@ -5,7 +5,8 @@
 token. slack_sdk's SQLAlchemy installation and OAuth state stores keep both in the same database as the
 archive — their tables come from migration 0003, never from the stores' own ``create_tables`` — and Bolt's
 ``authorize`` picks the token of the workspace each request comes from, refreshing a rotating token before
-it expires. ``app_uninstalled`` and a revoked bot token forget that workspace's tokens and subscriptions.
+it expires. ``app_uninstalled`` and a revoked bot token forget that workspace's tokens, subscriptions,
+watches and home viewers.
 """
 
 from __future__ import annotations
@@ -142,9 +143,9 @@ def _callback_endpoint(flow: AsyncOAuthFlow) -> Any:
 
 
 def register_uninstalls(app: AsyncApp, conversations: Conversations) -> None:
-    """``app_uninstalled`` and ``tokens_revoked``: forget the workspace's tokens (when installs are kept)
-    and stop delivering to its channels. Bolt handles both events without a token (they arrive after it
-    was revoked)."""
+    """``app_uninstalled`` and ``tokens_revoked``: forget the workspace's tokens (when installs are kept),
+    stop delivering to its channels, and forget its users' watches and home views. Bolt handles both
+    events without a token (they arrive after it was revoked)."""
     removal = WorkspaceRemoval(conversations, app.installation_store)
     app.event("app_uninstalled")(removal.on_app_uninstalled)
     app.event("tokens_revoked")(removal.on_tokens_revoked)
@@ -158,7 +159,7 @@ class WorkspaceRemoval:
         self.store = store
 
     async def on_app_uninstalled(self, context: AsyncBoltContext) -> None:
-        """Every token of the workspace, and its subscriptions."""
+        """Every token of the workspace, its subscriptions, watches and home viewers."""
         await self._forget(context.enterprise_id, context.team_id, why="the app was uninstalled")
 
     async def on_tokens_revoked(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -183,4 +184,12 @@ class WorkspaceRemoval:
             )
             return
         removed = await asyncio.to_thread(self.conversations.workspace_removed, SURFACE, team)
-        log.info("Slack: workspace %s forgotten (%s); %d subscription(s) removed", team, why, removed)
+        log.info(
+            "Slack: workspace %s forgotten (%s); removed %d subscription(s), the watches of %d user(s),"
+            " %d home viewer(s)",
+            team,
+            why,
+            removed.subscriptions,
+            removed.watchers,
+            removed.home_viewers,
+        )

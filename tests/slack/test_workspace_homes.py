@@ -5,15 +5,18 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from digestbot import platforms
 from digestbot.domain import Destination
 from digestbot.scheduler import run_cycle
 from digestbot.slack import testing
 from tests.slack.oauth_support import CHANNELS, NORTH, SOUTH, Rig
+from tests.slack.support import BOT_TOKEN
 
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
 VIEWERS = {NORTH: "U0NORTHV1", SOUTH: "U0SOUTHV1"}
@@ -73,3 +76,46 @@ def test_each_home_shows_its_own_workspace_alone(rig: Rig, tmp_path: Path) -> No
     assert permalinks_asked_in_their_own_workspace(rig) == {(SOUTH, SOUTH), (NORTH, NORTH)}
     publishes = {call.body["user_id"]: call.token for call in rig.emulator.calls_to("views.publish")}
     assert publishes == {VIEWERS[team]: rig.emulator.installs.tokens(team)[0] for team in (NORTH, SOUTH)}
+
+
+LOST = "C0LOST001"  # listed without its workspace
+
+
+@pytest.mark.parametrize("rig", [{"channels": [LOST, f"slack:{NORTH}/{CHANNELS[NORTH]}"]}], indirect=True)
+def test_a_configured_channel_without_a_workspace_is_named_once_and_never_tried(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        kept = platforms.configured_destinations(rig.settings)  # what the process does as it starts
+    assert kept == [Destination("slack", CHANNELS[NORTH], workspace=NORTH)]
+    [line] = [record.getMessage() for record in caplog.records]
+    assert LOST in line and "no bot token" in line and CHANNELS[NORTH] not in line
+    for team in (NORTH, SOUTH):
+        rig.install(team)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        for _ in range(3):
+            report = rig.core.deliver_new()
+            assert report.failed == []
+    assert not caplog.records and rig.emulator.messages(LOST) == []
+    for team, event in ((NORTH, "EvHomeN2"), (SOUTH, "EvHomeS2")):
+        open_home(rig, team, event)
+        assert LOST not in str(rig.emulator.views[VIEWERS[team]])
+    assert f"<#{CHANNELS[NORTH]}>" in str(rig.emulator.views[VIEWERS[NORTH]])
+    assert CHANNELS[NORTH] not in str(rig.emulator.views[VIEWERS[SOUTH]])
+
+
+@pytest.mark.parametrize(
+    "rig", [{"channels": [LOST], "slack_bot_token": SecretStr(BOT_TOKEN)}], indirect=True
+)
+def test_with_a_bot_token_to_fall_back_on_it_is_served_but_in_no_workspaces_home(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        assert platforms.configured_destinations(rig.settings) == [Destination("slack", LOST)]
+    assert not caplog.records
+    rig.install(SOUTH)
+    assert [post.dest.channel_id for post in rig.core.deliver_new().posted] == [LOST]
+    assert {call.token for call in rig.emulator.calls_to("chat.postMessage")} == {BOT_TOKEN}
+    open_home(rig, SOUTH, "EvHomeS3")
+    assert LOST not in str(rig.emulator.views[VIEWERS[SOUTH]])  # its workspace is not known to be this one

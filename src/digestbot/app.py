@@ -85,6 +85,7 @@ def chat_rules(settings: Settings) -> ChatRules:
         max_watches=settings.max_watches,
         max_topic_chars=settings.max_watch_topic_chars,
         timeline_page_items=settings.timeline_page_items,
+        many_workspaces=settings.slack_oauth,
     )
 
 

@@ -118,6 +118,12 @@ class Settings(BaseSettings):
     slack_token_rotation_minutes: int = Field(
         default=120, ge=1, le=720, description="Refresh a rotating token this long before it expires."
     )
+    slack_max_pending_installs: int = Field(
+        default=500,
+        ge=1,
+        le=100_000,
+        description="Unfinished installs at once; /slack/install says 429 past it.",
+    )
 
     # Teams
     teams_client_id: str | None = None

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from digestbot.conversation.commands import Command, Verb, parse_command
@@ -42,6 +43,15 @@ from digestbot.store.watches import WatchStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What was forgotten of a workspace the app left."""
+
+    subscriptions: int
+    watchers: int  # users, each with their watches
+    home_viewers: int
 
 
 class Conversations:
@@ -189,10 +199,15 @@ class Conversations:
         if self.desk is not None and user:
             self.desk.remember(Message(surface, place, user, "", direct=True))
 
-    def workspace_removed(self, surface: str, workspace: str) -> int:
-        """The app was uninstalled from a workspace (or lost its token there): stop delivering to every
-        channel of that workspace, and only there. How many subscriptions were removed."""
-        return self.chat.unsubscribe_workspace(surface, workspace)
+    def workspace_removed(self, surface: str, workspace: str) -> Removed:
+        """The app was uninstalled from a workspace (or lost its token there): forget its subscriptions,
+        its users' watches and who opened its home, and nothing of any other workspace."""
+        watchers = self.desk.store.forget_tenant(surface, workspace) if self.desk is not None else 0
+        return Removed(
+            subscriptions=self.chat.unsubscribe_workspace(surface, workspace),
+            watchers=watchers,
+            home_viewers=self.chat.forget_home_viewers(surface, workspace),
+        )
 
     def refresh_reference(self, place: Destination) -> None:
         """Keep a subscribed conversation's reference (Teams serviceUrl) current."""

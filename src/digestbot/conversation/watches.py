@@ -19,11 +19,13 @@ from digestbot.store.watches import AddOutcome, WatchStore, folded
 
 @dataclass(frozen=True)
 class ChatRules:
-    """The conversation's limits: watches per user, the longest watch topic, timeline items per page."""
+    """The conversation's limits: watches per user, the longest watch topic, timeline items per page;
+    and whether the app serves many Slack workspaces (then a home shows no channel of unknown workspace)."""
 
     max_watches: int = 10
     max_topic_chars: int = 100
     timeline_page_items: int = 10
+    many_workspaces: bool = False
 
 
 DEFAULT_RULES = ChatRules()

@@ -128,17 +128,21 @@ class SlackHomeBoard:
         self.tokens = tokens  # each workspace's token, when the app is installed in many
 
     def refresh(self) -> int:
-        """Publish every home due; how many were published (failures are logged)."""
-        published, links = 0, {}
+        """Publish every home due; how many were published (failures are logged). Each home's post is in
+        its viewer's workspace, so its permalink is asked with that workspace's token, once per workspace."""
+        published = 0
+        links: dict[tuple[str | None, tuple[str, str]], str | None] = {}
         for user, team in self.conversations.homes_due(SURFACE):
             home = self.conversations.home(SURFACE, user, team, opened=False)
             if isinstance(home, Failed):
                 continue
             try:
                 token = self._token(user, team)
-                if home.post is not None and home.post not in links:
-                    links[home.post] = _sync_permalink(self.client, home.post, token)
-                link = links.get(home.post) if home.post is not None else None
+                link = None
+                if home.post is not None:
+                    if (team, home.post) not in links:
+                        links[team, home.post] = _sync_permalink(self.client, home.post, token)
+                    link = links[team, home.post]
                 self.client.views_publish(user_id=user, view=home_view(home, post_link=link), token=token)
                 published += 1
             except PostError as exc:

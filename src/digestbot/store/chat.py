@@ -143,6 +143,16 @@ class ChatState:
                 statement.on_conflict_do_update(index_elements=["platform", "user_id"], set_=refreshed)
             )
 
+    def forget_home_viewers(self, platform: str, tenant_id: str) -> int:
+        """Forget who opened the bot's home in one workspace or tenant (the app left it); how many."""
+        with self.db.transaction() as session:
+            result = session.execute(
+                delete(HomeViewRow).where(
+                    HomeViewRow.platform == platform, HomeViewRow.tenant_id == tenant_id
+                )
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
     def home_viewers(self, platform: str) -> list[tuple[str, str | None]]:
         """Every user (with their workspace or tenant) who opened the bot's home there, earliest first."""
         query = select(HomeViewRow.user_id, HomeViewRow.tenant_id).where(HomeViewRow.platform == platform)

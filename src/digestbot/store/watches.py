@@ -116,6 +116,15 @@ class WatchStore:
             session.execute(delete(WatchRow).where(WatchRow.id == row.id))
             return found
 
+    def forget_tenant(self, platform: str, tenant_id: str) -> int:
+        """Forget every user of one workspace or tenant (the app left it): their watches and the watch
+        ledger's rows for them go with them (foreign-key cascades). How many users were forgotten."""
+        with self.db.transaction() as session:
+            result = session.execute(
+                delete(WatcherRow).where(WatcherRow.platform == platform, WatcherRow.tenant_id == tenant_id)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
     def of(self, platform: str, user_id: str) -> list[Watch]:
         """The user's watches, oldest first."""
         query = select(WatchRow, WatcherRow).join(WatcherRow)

@@ -6,7 +6,6 @@ issue and the user's watches, its "Remove" and "Ask" work, and it is refreshed w
 from __future__ import annotations
 
 import json
-
 from pathlib import Path
 from typing import Any
 

@@ -138,6 +138,47 @@ class Trigger(_Payload):
     trigger_id: str = Field(min_length=1, max_length=200)
 
 
+class _Named(_Payload):
+    action_id: str
+
+
+class _Actions(_Payload):
+    actions: list[_Named] = Field(min_length=1)
+
+
+class _Callback(_Payload):
+    callback_id: str
+
+
+class _Views(_Payload):
+    view: _Callback
+
+
+class _Typed(_Payload):
+    type: str
+
+
+class _Event(_Payload):
+    event: _Typed
+
+
+# What Bolt itself reads of each kind of payload before any listener (or middleware) runs: it trips over
+# ``"actions": []`` or ``"view": 7`` with an IndexError or TypeError while matching listeners.
+_ROUTED: dict[str, type[BaseModel]] = {
+    "block_actions": _Actions,
+    "view_submission": _Views,
+    "view_closed": _Views,
+    "event_callback": _Event,
+}
+
+
+def routable(body: object) -> bool:
+    """Whether Bolt can match ``body`` to a listener without raising; when not, one log line says why."""
+    kind = body.get("type") if isinstance(body, dict) else None
+    model = _ROUTED.get(kind) if isinstance(kind, str) else None
+    return model is None or read(model, body, f"a {kind} payload") is not None
+
+
 class _Reply(_Payload):
     response_url: ResponseUrl
 

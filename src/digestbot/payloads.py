@@ -12,7 +12,7 @@ import re
 
 import pydantic
 
-_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,40}$")
+_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}")
 MAX_PROBLEMS = 5
 
 
@@ -24,5 +24,5 @@ def problems(error: pydantic.ValidationError) -> str:
 
 
 def _where(loc: tuple[int | str, ...]) -> str:
-    parts = [str(part) if isinstance(part, int) or _FIELD.match(part) else "?" for part in loc]
+    parts = [str(part) if isinstance(part, int) or _FIELD.fullmatch(part) else "?" for part in loc]
     return ".".join(parts) or "payload"

@@ -1,8 +1,8 @@
 """Slack messages for timelines, watches and watch notices (pure; escaping and limits in ``slack_blocks``).
 
 A timeline is a heading with its span, then each issue's items, one cited line each; a "More" button
-(and the command it stands for) shows the next page. A watch notice is a direct message listing a new
-issue's items about the watched topic, each cited.
+(and the command it stands for) shows the next page: its value is a ``PageRef`` as JSON. A watch
+notice is a direct message listing a new issue's items about the watched topic, each cited.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from digestbot.conversation import Timeline, Unwatched, Watched, WatchFull, Watc
 from digestbot.domain import AnswerItem
 from digestbot.render import words
 from digestbot.render.slack_blocks import (
+    MAX_BUTTON_VALUE,
     Block,
     SlackMessage,
     actions,
@@ -26,7 +27,7 @@ from digestbot.render.slack_blocks import (
     pack_lines,
     section,
 )
-from digestbot.render.timeline import by_issue, next_page, page_note
+from digestbot.render.timeline import by_issue, next_page, next_ref, page_note
 from digestbot.watching import Notice
 
 PREFIX = "/digest "
@@ -59,12 +60,12 @@ def timeline_message(timeline: Timeline) -> SlackMessage:
     body = [section(f"*{escape(heading)}*"), *_grouped(timeline.shown)]
     body += [context(escape(note)) for note in words.story_notes(story)]
     tail: list[Block] = []
-    note, more = page_note(timeline), next_page(timeline)
+    note, more, ref = page_note(timeline), next_page(timeline), next_ref(timeline)
     if note is not None:
         hint = f" Next: `{escape(PREFIX + more)}`" if more is not None else ""
         tail.append(context(escape(note) + hint))
-    if more is not None:
-        tail.append(actions(button(TIMELINE_ACTION, "More", more)))
+    if ref is not None:  # the page travels apart from the topic: shortening the topic cannot lose it
+        tail.append(actions(button(TIMELINE_ACTION, "More", ref.fitted(MAX_BUTTON_VALUE))))
     cut = "More items than fit in one message; ask for a narrower topic or the next page."
     return SlackMessage(fallback(heading), fit(body, cut, tail))
 

@@ -27,6 +27,8 @@ from digestbot.delivery import PostError
 from digestbot.domain import Destination
 from digestbot.render import slack as render
 from digestbot.render.slack_home import QUESTION_BLOCK, QUESTION_INPUT, ask_modal, home_view
+from digestbot.slack import actions
+from digestbot.slack.handlers import refuse
 from digestbot.slack.tokens import BotTokens
 
 log = logging.getLogger(__name__)
@@ -73,36 +75,45 @@ class SlackHome:
             log.warning("Slack: views.publish for %s failed: %s", user, _error(exc))
 
     async def on_unwatch(
-        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:  # fmt: skip
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None
+    ) -> None:
         """ "Remove" on a watch: on the Home tab, the home is published again; under ``watches``, a reply."""
         await ack()
-        user, team = body["user"]["id"], _team(body)
-        value = str(action.get("value", ""))
-        outcome = await self._blocking(
-            self.conversations.unwatch, SURFACE, user, int(value) if value.isdigit() else -1
-        )
-        if (body.get("view") or {}).get("type") == "home":
-            await self.publish(client, user, team, opened=False)
+        click = actions.read(actions.Click, body, "a Remove click")
+        watch = actions.row_id(click.value) if click is not None else None
+        if click is None or watch is None:
+            await refuse(respond, body, "a Remove click" if click is not None else None)
+            return
+        user = click.user.id
+        outcome = await self._blocking(self.conversations.unwatch, SURFACE, user, watch)
+        if click.on_home:
+            await self.publish(client, user, click.workspace, opened=False)
             return
         reply = render.outcome_message(outcome)
-        await respond(text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=False)
+        if respond is not None:
+            await respond(
+                text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=False
+            )
 
     async def on_ask(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """ "Ask the digest" on the Home tab: open the question modal."""
         await ack()
+        trigger = actions.read(actions.Trigger, body, "an Ask click")
+        if trigger is None:
+            return  # a click on the Home tab has no reply to go to: the log line is all
         try:
-            await client.views_open(trigger_id=body["trigger_id"], view=ask_modal(self.max_question_chars))
+            await client.views_open(trigger_id=trigger.trigger_id, view=ask_modal(self.max_question_chars))
         except (SlackApiError, SlackClientError, OSError) as exc:
             log.warning("Slack: views.open failed: %s", _error(exc))
 
     async def on_ask_submitted(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """The modal's question: close it at once, then answer in a direct message."""
-        await ack()
-        user, team = body["user"]["id"], _team(body)
-        values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
-        question = str(((values.get(QUESTION_BLOCK) or {}).get(QUESTION_INPUT) or {}).get("value") or "")
+        await ack()  # a refused submission is closed as well: Slack wants nothing more than the ack
+        submitted = actions.read(actions.Submission, body, "an Ask submission")
+        if submitted is None:
+            return
+        user, team = submitted.user.id, submitted.workspace
+        question = submitted.text(QUESTION_BLOCK, QUESTION_INPUT)[: self.max_question_chars]
         try:
             opened = await client.conversations_open(users=user)
             channel = str(opened["channel"]["id"])
@@ -175,11 +186,6 @@ def _sync_permalink(client: WebClient, post: tuple[str, str], token: str | None)
         return None
     link = response.get("permalink")
     return link if isinstance(link, str) else None
-
-
-def _team(body: dict[str, Any]) -> str | None:
-    team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
-    return str(team) if team else None
 
 
 def _error(exc: Exception) -> str:

@@ -45,7 +45,12 @@ def register(app: App, conversations: Conversations) -> None:
         await ctx.next()
 
     async def on_message(ctx: ActivityContext[MessageActivity]) -> None:
-        reply = await asyncio.to_thread(handlers.on_message, conversations, parse.message(ctx.activity))
+        try:
+            message = parse.message(ctx.activity)
+        except parse.InvalidButton as exc:
+            await send(ctx, handlers.on_refused_button(str(exc)))
+            return
+        reply = await asyncio.to_thread(handlers.on_message, conversations, message)
         if reply is not None:
             await send(ctx, reply)
 

@@ -1,6 +1,8 @@
 """What every surface's timeline and watch notice share: items grouped by issue, and the page's extent.
 
-Pure functions; each renderer lays the groups out and escapes them its own way.
+Pure functions; each renderer lays the groups out and escapes them its own way. Under a group's heading
+(which names the issue) an entry names its section only; an entry standing alone (a watch notice, an
+answer) keeps its whole citation.
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ class IssueGroup:
     def label(self) -> str:
         """The group's heading: "Weekly Security Digest, 9 Jul 2024"."""
         return f"{words.short_title(self.title)}, {words.short_date(self.date)}"
+
+
+def entry_section(item: AnswerItem) -> str:
+    """What an entry under its issue's heading is cited by: its section ("Israel – Gaza")."""
+    return item.hit.section
 
 
 def by_issue(items: Iterable[AnswerItem]) -> list[IssueGroup]:

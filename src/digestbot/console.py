@@ -35,6 +35,11 @@ QUIT_WORDS = {"quit", "exit", ":q", "/quit", "/exit"}
 _MORE = re.compile(r"^more\s+(\d{1,3})$", re.IGNORECASE)
 
 
+def console_log_file(settings: Settings) -> Path:
+    """Where a console chat writes its log lines: ``console.log`` in the data directory (or ``data/``)."""
+    return (settings.data_dir if settings.data_dir is not None else Path("data")) / "console.log"
+
+
 def samples_dir() -> Path:
     """The bundled fictional sample archive shipped inside the package."""
     return Path(str(resources.files("digestbot") / "samples"))
@@ -155,14 +160,17 @@ class ConsoleMessenger:
 
 
 def run_console(
-    core: Digestbot, conversations: Conversations, settings: Settings, stdin: TextIO, stdout: TextIO
-) -> None:
-    """The console chat with the weekly schedule running beside it (its posts print here)."""
+    core: Digestbot, conversations: Conversations, settings: Settings, stdin: TextIO, stdout: TextIO,
+    *, log_file: Path | None = None,
+) -> None:  # fmt: skip
+    """The console chat with the weekly schedule running beside it (its posts print here); the greeting
+    names ``log_file``, where the log lines went instead of the screen."""
     from digestbot.scheduler import build_scheduler
 
     if load_samples_if_empty(core):
         conversations.installed(PLACE)  # a first run: show scheduled posts here until unsubscribed
-    greeting = f"digestbot console — {len(core.issues())} issues in the archive. Type /digest help."
+    logs = f" Log: {log_file}." if log_file is not None else ""
+    greeting = f"digestbot console — {len(core.issues())} issues in the archive.{logs} Type /digest help."
     chat = ConsoleChat(conversations, stdin, stdout, interactive=stdin.isatty(), greeting=greeting)
     core.attach_publisher(ConsolePublisher(chat))
     core.attach_messenger(ConsoleMessenger(chat))

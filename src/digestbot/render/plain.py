@@ -28,7 +28,7 @@ from digestbot.conversation import (
 from digestbot.domain import Answer, AnswerItem, Hit, Issue, IssueSummary
 from digestbot.render import words
 from digestbot.render.bidi import strip_bidi
-from digestbot.render.timeline import by_issue, next_page, page_note
+from digestbot.render.timeline import by_issue, entry_section, next_page, page_note
 from digestbot.watching import Notice
 
 COMMAND = "/digest"
@@ -129,14 +129,15 @@ def help_text() -> str:
 
 @shown
 def timeline_text(timeline: Timeline) -> str:
-    """A page of a timeline: its heading, then each issue's items, one cited line each."""
+    """A page of a timeline: its heading, then each issue's heading and its items, one line each naming
+    its section."""
     story = timeline.story
     if not story.found:
         return words.timeline_nothing(story)
     lines = [words.timeline_heading(story)]
     for group in by_issue(timeline.shown):
         lines.append(group.label)
-        lines += [_cited_line(item) for item in group.items]
+        lines += [f"  • {item.line} — {entry_section(item)}" for item in group.items]
     lines += [f"({note})" for note in words.story_notes(story)]
     note, more = page_note(timeline), next_page(timeline)
     if note is not None:

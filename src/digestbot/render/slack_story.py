@@ -1,8 +1,9 @@
 """Slack messages for timelines, watches and watch notices (pure; escaping and limits in ``slack_blocks``).
 
-A timeline is a heading with its span, then each issue's items, one cited line each; a "More" button
-(and the command it stands for) shows the next page: its value is a ``PageRef`` as JSON. A watch
-notice is a direct message listing a new issue's items about the watched topic, each cited.
+A timeline is a heading with its span, then each issue's linked heading and its items, one line each
+naming its section; a "More" button (and the command it stands for) shows the next page: its value is a
+``PageRef`` as JSON. A watch notice is a direct message listing a new issue's items about the watched
+topic, each cited.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from digestbot.render.slack_blocks import (
     pack_lines,
     section,
 )
-from digestbot.render.timeline import by_issue, next_page, next_ref, page_note
+from digestbot.render.timeline import by_issue, entry_section, next_page, next_ref, page_note
 from digestbot.watching import Notice
 
 PREFIX = "/digest "
@@ -46,7 +47,8 @@ def _grouped(items: Sequence[AnswerItem]) -> list[Block]:
     blocks: list[Block] = []
     for group in by_issue(items):
         label = f"*{link(group.url, escape(group.label))}*"
-        blocks += pack_lines([label, *(cited_line(item) for item in group.items)])
+        entries = (f"• {escape(item.line)} — {escape(entry_section(item))}" for item in group.items)
+        blocks += pack_lines([label, *entries])
     return blocks
 
 

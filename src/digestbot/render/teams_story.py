@@ -1,7 +1,8 @@
 """Adaptive Cards for timelines, watches and watch notices (pure; escaping and limits in ``teams_cards``).
 
-A timeline card has its heading and span, then each issue's items with their citations, and a "More"
-button that sends the next page back (``digestbotTimeline`` in the submitted data: topic and page). A watch
+A timeline card has its heading and span, then each issue's linked heading and its items, each naming
+its section, and a "More" button that sends the next page back (``digestbotTimeline`` in the submitted
+data: topic and page). A watch
 notice is a proactive 1:1 message listing a new issue's items about the watched topic, each cited.
 """
 
@@ -25,7 +26,7 @@ from digestbot.render.teams_cards import (
     plain_block,
     text_block,
 )
-from digestbot.render.timeline import PageRef, by_issue, next_ref, page_note
+from digestbot.render.timeline import PageRef, by_issue, entry_section, next_ref, page_note
 from digestbot.watching import Notice
 
 PREFIX = "@digestbot "
@@ -43,7 +44,11 @@ def page_button(title: str, ref: PageRef) -> Element:
 
 
 def _item(item: AnswerItem) -> Element:
-    cited = text_block(hit_cite(item.hit), **_CITE_STYLE)
+    """An entry standing alone: its line and its whole citation."""
+    return _entry(item, text_block(hit_cite(item.hit), **_CITE_STYLE))
+
+
+def _entry(item: AnswerItem, cited: Element) -> Element:
     return {"type": "Container", "items": [plain_block(f"• {item.line}"), cited]}
 
 
@@ -52,7 +57,7 @@ def _grouped(items: Sequence[AnswerItem]) -> list[Element]:
     for group in by_issue(items):
         label = link(group.url, escape(group.label))
         elements.append(text_block(label, weight="Bolder", separator=True))
-        elements += [_item(item) for item in group.items]
+        elements += [_entry(item, plain_block(entry_section(item), **_CITE_STYLE)) for item in group.items]
     return elements
 
 

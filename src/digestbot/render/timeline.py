@@ -1,7 +1,9 @@
 """What every surface's timeline and watch notice share: items grouped by issue, the page's extent, and
 the page a "More" button asks for.
 
-Pure functions; each renderer lays the groups out and escapes them its own way.
+Pure functions; each renderer lays the groups out and escapes them its own way. Under a group's heading
+(which names the issue) an entry names its section only; an entry standing alone (a watch notice, an
+answer) keeps its whole citation.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ class IssueGroup:
     def label(self) -> str:
         """The group's heading: "Weekly Security Digest, 9 Jul 2024"."""
         return f"{words.short_title(self.title)}, {words.short_date(self.date)}"
+
+
+def entry_section(item: AnswerItem) -> str:
+    """What an entry under its issue's heading is cited by: its section ("Israel – Gaza")."""
+    return item.hit.section
 
 
 def by_issue(items: Iterable[AnswerItem]) -> list[IssueGroup]:

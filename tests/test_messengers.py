@@ -18,10 +18,10 @@ from digestbot.console import ConsoleChat, ConsoleMessenger
 from digestbot.delivery import PostError
 from digestbot.domain import AnswerItem, Hit, Recipient, Watch
 from digestbot.settings import Settings
-from digestbot.slack.emulator import Failure, SlackEmulator
 from digestbot.slack.messenger import SlackMessenger
 from digestbot.slack.publisher import build_web_client
 from digestbot.teams import TeamsMessenger, build_teams_publisher
+from digestbot.testing.slack_emulator import Failure, SlackEmulator
 from digestbot.watching import DirectMessenger, Notice, Unreachable
 from tests.fake_messenger import MemoryMessenger
 from tests.fakes import fake_core, fake_settings

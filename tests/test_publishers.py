@@ -18,9 +18,9 @@ from digestbot.console import PLACE, ConsoleChat, ConsolePublisher
 from digestbot.delivery import PostError, Publisher
 from digestbot.domain import Destination, Issue, Item, Section
 from digestbot.settings import Settings
-from digestbot.slack.emulator import Failure, SlackEmulator
 from digestbot.slack.publisher import SlackPublisher, build_web_client
 from digestbot.teams import build_teams_publisher
+from digestbot.testing.slack_emulator import Failure, SlackEmulator
 from tests.fake_publisher import MemoryPublisher
 from tests.fakes import fake_core, fake_settings
 from tests.teams.connector import serve_connector

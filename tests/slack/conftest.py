@@ -15,8 +15,8 @@ from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
 from digestbot.server import build_asgi_app
 from digestbot.settings import Settings
-from digestbot.slack.emulator import SlackEmulator
 from digestbot.store import Database
+from digestbot.testing.slack_emulator import SlackEmulator
 from tests.fakes import fake_core, fake_settings
 from tests.slack.support import BOT_TOKEN, ISSUES, SIGNING_SECRET, SlackDriver
 

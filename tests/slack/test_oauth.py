@@ -22,11 +22,11 @@ from digestbot.core import Digestbot
 from digestbot.domain import Destination
 from digestbot.server import build_asgi_app
 from digestbot.settings import Settings
-from digestbot.slack import testing
-from digestbot.slack.emulator import RESPONSE_URL, SlackEmulator
 from digestbot.slack.publisher import SlackPublisher, build_web_client
-from digestbot.slack.tokens import installed_tokens, sync_engine
+from digestbot.slack.tokens import installation_engine, installed_tokens
 from digestbot.store.models import slack_oauth_states
+from digestbot.testing import slack_requests
+from digestbot.testing.slack_emulator import RESPONSE_URL, SlackEmulator
 from tests.fakes import fake_core, fake_settings
 from tests.slack.support import ALICE, FORM, ISSUES, SIGNING_SECRET
 
@@ -62,19 +62,19 @@ class Rig:
         """``/digest text`` in the workspace's channel; waits for the private reply."""
         replies = len(self.emulator.calls_to(RESPONSE_URL))
         url = self.emulator.response_url(f"{team}-{replies}")
-        body = testing.slash_command(text, url, channel=CHANNELS[team], user=ALICE, team=team)
+        body = slack_requests.slash_command(text, url, channel=CHANNELS[team], user=ALICE, team=team)
         self.post(body, FORM)
         self.emulator.wait_for(RESPONSE_URL, replies + 1)
 
     def post(self, body: bytes, content_type: str) -> httpx.Response:
-        headers = testing.signed_headers(body, content_type, secret=SIGNING_SECRET)
+        headers = slack_requests.signed_headers(body, content_type, secret=SIGNING_SECRET)
         response = self.http.post(f"{self.url}/slack/events", content=body, headers=headers)
         assert response.status_code == 200, response.text
         return response
 
     def event(self, event_type: str, team: str, event_id: str, **fields: object) -> None:
         """An event from a workspace; Bolt acks at once and handles it after (see ``until_forgotten``)."""
-        body = testing.event_callback({"type": event_type, **fields}, event_id, team=team)
+        body = slack_requests.event_callback({"type": event_type, **fields}, event_id, team=team)
         self.post(body, "application/json")
 
     def until_forgotten(self, team: str) -> None:
@@ -113,7 +113,9 @@ def rig(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> It
         core = fake_core(settings, ISSUES, publishers=[publisher])
         with ServerThread(build_asgi_app(settings, build_conversations(core))) as server:
             emulator.redirect_uri = f"{server.url}/slack/oauth_redirect"  # as in the app's settings
-            store = SQLAlchemyInstallationStore(client_id=emulator.client_id, engine=sync_engine(settings))
+            store = SQLAlchemyInstallationStore(
+                client_id=emulator.client_id, engine=installation_engine(settings)
+            )
             with httpx.Client(timeout=10) as http:
                 yield Rig(emulator, settings, core, server.url, http, store)
             store.engine.dispose()

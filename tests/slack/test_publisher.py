@@ -14,11 +14,11 @@ from pydantic import SecretStr
 from digestbot.delivery import Deliverer, issue_key
 from digestbot.domain import Destination, Issue, Item, Section
 from digestbot.settings import Settings
-from digestbot.slack.emulator import Failure, SlackEmulator
 from digestbot.slack.publisher import SlackPublisher, build_web_client
 from digestbot.store import Archive, ChatState, Database
 from digestbot.store.ledger import DEFAULT_LEASE, Ledger
 from digestbot.store.models import utcnow
+from digestbot.testing.slack_emulator import Failure, SlackEmulator
 
 CHANNELS = ("C0SEC0001", "C0SEC0002", "C0SEC0003")
 DAY = dt.date(2031, 3, 4)

@@ -18,9 +18,10 @@ from digestbot.cli import build_cli
 from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
 from digestbot.render.slack_home import ASK_ACTION, ASK_VIEW, QUESTION_BLOCK, QUESTION_INPUT
-from digestbot.render.slack_story import NOTICE_EVENT, TIMELINE_ACTION, UNWATCH_ACTION
+from digestbot.render.slack_story import TIMELINE_ACTION, UNWATCH_ACTION
 from digestbot.scheduler import Cycle, run_cycle
 from digestbot.settings import Settings
+from digestbot.slack.messenger import NOTICE_EVENT
 from digestbot.testing import slack_requests
 from digestbot.testing.slack_emulator import RESPONSE_URL, SlackEmulator
 from tests.fakes import fake_core, fake_settings

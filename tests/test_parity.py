@@ -32,10 +32,10 @@ from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
 from digestbot.domain import Issue, Item, Section
 from digestbot.server import build_asgi_app
-from digestbot.slack.emulator import RESPONSE_URL, SlackEmulator
 from digestbot.slack.messenger import SlackMessenger
 from digestbot.slack.publisher import build_web_client
 from digestbot.teams import TeamsMessenger, build_teams_publisher
+from digestbot.testing.slack_emulator import RESPONSE_URL, SlackEmulator
 from tests.fakes import FailingLibrary, fake_core, fake_settings
 from tests.slack.support import BOT_TOKEN, DM, ISSUES, SIGNING_SECRET, SlackDriver, mention, message
 from tests.teams import activities as act

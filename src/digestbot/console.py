@@ -19,7 +19,8 @@ from typing import TextIO
 
 from digestbot.conversation import Answered, Conversations, Latest, Message, Outcome, Timeline
 from digestbot.core import Digestbot
-from digestbot.domain import Destination, Issue
+from digestbot.delivery import Post
+from digestbot.domain import Destination
 from digestbot.render.plain import issue_overview, outcome_text, watch_notice_text
 from digestbot.render.timeline import next_page
 from digestbot.render.words import plural
@@ -126,16 +127,18 @@ class ConsolePublisher:
     """Weekly delivery to the console: scheduled posts print at the prompt."""
 
     platform = SURFACE
+    can_look = False  # nothing printed can be looked up again
 
     def __init__(self, chat: ConsoleChat) -> None:
         self.chat = chat
 
-    def find_post(self, dest: Destination, issue: Issue) -> str | None:
+    def find(self, post: Post) -> str | None:
         """A console keeps no history to look in."""
         return None
 
-    def post_issue(self, dest: Destination, issue: Issue) -> str:
+    def send(self, post: Post) -> str:
         """Print the issue's overview."""
+        issue = post.issue
         self.chat.post(f"\nNew issue: {issue_overview(issue)}\n(ask me about it, or type /digest latest)")
         return issue.date.isoformat()
 
@@ -149,11 +152,11 @@ class ConsoleMessenger:
     def __init__(self, chat: ConsoleChat) -> None:
         self.chat = chat
 
-    def find_notice(self, notice: Notice) -> str | None:
+    def find(self, notice: Notice) -> str | None:
         """A console keeps no history to look in."""
         return None
 
-    def send_notice(self, notice: Notice) -> str:
+    def send(self, notice: Notice) -> str:
         """Print the notice."""
         self.chat.post(f"\n{watch_notice_text(notice)}")
         return notice.key

@@ -158,7 +158,7 @@ class Digestbot:
 
     def posts(self, issue_date: dt.date, platform: str) -> list[tuple[str, str]]:
         """Where that issue was posted on that platform: (channel id, post reference) pairs."""
-        return [] if self.deliverer is None else self.deliverer.ledger.posts(issue_date, platform)
+        return [] if self.deliverer is None else self.deliverer.posts(issue_date, platform)
 
     def channels(self, platform: str) -> list[Destination]:
         """The destinations of that platform that receive each new issue (configured and subscribed)."""

@@ -12,9 +12,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from digestbot.slack.testing import APP_ID, TEAM
 from digestbot.store import Database
 from digestbot.store.base import Base
+from digestbot.testing.slack_requests import APP_ID, TEAM
 from tests.slack.support import ALICE, CHANNEL, FORM, SlackDriver
 
 

@@ -18,11 +18,11 @@ from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
 from digestbot.server import build_asgi_app
 from digestbot.settings import Settings
-from digestbot.slack.emulator import SlackEmulator
 from digestbot.slack.messenger import SlackMessenger
 from digestbot.slack.publisher import SlackPublisher, build_web_client
-from digestbot.slack.tokens import installed_tokens, sync_engine
+from digestbot.slack.tokens import installation_engine, installed_tokens
 from digestbot.store import Database
+from digestbot.testing.slack_emulator import SlackEmulator
 from tests.fakes import fake_core, fake_settings
 from tests.slack.oauth_support import NORTH, SOUTH, Rig, oauth_settings
 from tests.slack.support import BOT_TOKEN, ISSUES, SIGNING_SECRET, SlackDriver
@@ -99,7 +99,9 @@ def rig(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> It
         conversations = build_conversations(core, settings)
         with ServerThread(build_asgi_app(settings, conversations)) as server:
             emulator.redirect_uri = f"{server.url}/slack/oauth_redirect"  # as in the app's settings
-            store = SQLAlchemyInstallationStore(client_id=emulator.client_id, engine=sync_engine(settings))
+            store = SQLAlchemyInstallationStore(
+                client_id=emulator.client_id, engine=installation_engine(settings)
+            )
             with httpx.Client(timeout=10) as http:
                 yield Rig(emulator, settings, core, conversations, server.url, http, store)
             store.engine.dispose()

@@ -14,8 +14,8 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
 from digestbot.settings import Settings
-from digestbot.slack import testing
-from digestbot.slack.emulator import RESPONSE_URL, SlackEmulator
+from digestbot.testing import slack_requests as testing
+from digestbot.testing.slack_emulator import RESPONSE_URL, SlackEmulator
 from tests.fakes import fake_settings
 from tests.slack.support import ALICE, FORM, SIGNING_SECRET
 

@@ -22,9 +22,9 @@ from digestbot.render.slack import DETAILS_ACTION, SHARE_ACTION
 from digestbot.render.slack_blocks import MAX_BUTTON_VALUE
 from digestbot.render.slack_home import ASK_ACTION
 from digestbot.render.slack_story import TIMELINE_ACTION, UNWATCH_ACTION
-from digestbot.slack.emulator import RESPONSE_URL, SlackEmulator
-from digestbot.slack.testing import TEAM
 from digestbot.store import Database
+from digestbot.testing.slack_emulator import RESPONSE_URL, SlackEmulator
+from digestbot.testing.slack_requests import TEAM
 from tests.fakes import fake_settings
 from tests.slack.actions_support import (
     all_rows,

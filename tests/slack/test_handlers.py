@@ -13,8 +13,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
-from digestbot.slack.emulator import Failure, SlackEmulator
 from digestbot.slack.handlers import SlackHandlers, is_ignored
+from digestbot.testing.slack_emulator import Failure, SlackEmulator
 from tests.slack.support import ALICE, BOT_TOKEN, CHANNEL
 
 

@@ -19,9 +19,9 @@ from starlette.testclient import TestClient
 
 from digestbot.app import build_conversations
 from digestbot.server import build_asgi_app
-from digestbot.slack.emulator import SlackEmulator
 from digestbot.store import Database
 from digestbot.store.models import slack_bots, slack_installations, slack_oauth_states
+from digestbot.testing.slack_emulator import SlackEmulator
 from tests.fakes import fake_core
 from tests.slack.oauth_support import NORTH, oauth_settings
 

@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 from digestbot.app import build_conversations
 from digestbot.domain import Destination
 from digestbot.server import build_asgi_app
-from digestbot.slack import testing
-from digestbot.slack.emulator import SlackEmulator
 from digestbot.slack.home import SlackHomeBoard
 from digestbot.slack.publisher import build_web_client
 from digestbot.slack.tokens import InstalledTokens, installed_tokens
 from digestbot.store.models import slack_oauth_states
+from digestbot.testing import slack_requests as testing
+from digestbot.testing.slack_emulator import SlackEmulator
 from tests.fakes import fake_core
 from tests.slack.oauth_support import CHANNELS, NORTH, SOUTH, Rig, oauth_settings
 from tests.slack.support import ALICE

@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from digestbot import platforms
 from digestbot.domain import Destination
 from digestbot.scheduler import run_cycle
-from digestbot.slack import testing
+from digestbot.testing import slack_requests as testing
 from tests.slack.oauth_support import CHANNELS, NORTH, SOUTH, Rig
 from tests.slack.support import BOT_TOKEN
 

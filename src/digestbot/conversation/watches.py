@@ -59,7 +59,9 @@ class WatchDesk:
 
     def watch(self, message: Message, topic: str) -> Outcome:
         """Watch a topic for the message's user."""
-        if topic and not tokenize(topic):  # "????", emoji, zero-width or bidi controls: it would match anything
+        if topic and not tokenize(
+            topic
+        ):  # "????", emoji, zero-width or bidi controls: it would match anything
             return Failed("a watch topic needs words, e.g. “watch ransomware”")
         refused = self._refusal(topic, "watch ransomware")
         if refused is not None:

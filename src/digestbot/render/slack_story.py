@@ -34,7 +34,6 @@ from digestbot.watching import Notice
 PREFIX = "/digest "
 TIMELINE_ACTION = "digest_timeline_more"
 UNWATCH_ACTION = "digest_unwatch"
-NOTICE_EVENT = "digestbot_watch"
 
 
 def cited_line(item: AnswerItem) -> str:

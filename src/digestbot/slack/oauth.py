@@ -26,8 +26,6 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import NullPool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -41,7 +39,7 @@ from digestbot.slack.install_pages import (
     failure_page,
     install_endpoint,
 )
-from digestbot.sql_url import database_url
+from digestbot.sql_url import async_engine
 
 log = logging.getLogger(__name__)
 
@@ -50,20 +48,6 @@ INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_SECONDS = 600  # how long an installer has between /slack/install and coming back
 DEFAULT_API_URL = "https://slack.com/api/"
-
-
-def async_engine(settings: Settings) -> AsyncEngine:
-    """An async engine on the settings' database (aiosqlite for SQLite, psycopg 3 for PostgreSQL).
-
-    No pool: each request's connection is closed after it, so none is tied to an event loop that has
-    ended, and no aiosqlite worker thread outlives its query (it would keep the process from exiting).
-    """
-    url = database_url(settings.resolved_database_url)
-    options: dict[str, Any] = {}
-    if url.get_backend_name() == "sqlite":
-        url = url.set(drivername="sqlite+aiosqlite")
-        options["connect_args"] = {"timeout": 30}
-    return create_async_engine(url, poolclass=NullPool, **options)
 
 
 def authorization_url(settings: Settings) -> str:
@@ -81,7 +65,7 @@ def oauth_options(settings: Settings, client: AsyncWebClient) -> dict[str, Any]:
     if settings.slack_client_id is None or settings.slack_client_secret is None:
         raise ConfigError("slack_client_id and slack_client_secret: required for OAuth installs")
     client_id, secret = settings.slack_client_id, settings.slack_client_secret.get_secret_value()
-    engine = async_engine(settings)
+    engine = async_engine(settings.resolved_database_url)  # the one engine factory's SQLite settings
     store = AsyncSQLAlchemyInstallationStore(client_id=client_id, engine=engine)
     flow = AsyncOAuthSettings(
         client_id=client_id,

@@ -12,18 +12,16 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from digestbot.errors import ConfigError, DigestbotError
+from digestbot.errors import ConfigError, DatabaseUnavailable
 from digestbot.sql_url import redact, safe_url, with_driver
 from digestbot.store import migrations
+from digestbot.store.outage import Outage
 
 DIALECTS = ("sqlite", "postgresql")
-
-
-class DatabaseUnavailable(DigestbotError):
-    """The database cannot be reached (server down, wrong host or credentials)."""
+__all__ = ["Database", "DatabaseUnavailable"]
 
 
 class Database:
@@ -37,6 +35,7 @@ class Database:
         self.url = url
         self.engine = _create_engine(url)
         self.dialect = self.engine.dialect.name
+        self.outage = Outage(safe_url(self.engine.url))
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         if prepare:
             with self.reachable():
@@ -49,24 +48,54 @@ class Database:
         try:
             yield
         except DBAPIError as exc:
-            reason = redact(str(exc.orig or exc).strip().splitlines()[0], self.engine.url)
-            where = safe_url(self.engine.url)
-            raise DatabaseUnavailable(f"cannot use the database {where}: {reason}") from None
+            raise DatabaseUnavailable(self._cannot(self._reason(exc))) from None
 
     def ping(self) -> None:
         """One trivial query; DatabaseUnavailable (naming the database, no password) if it fails."""
         try:
-            with self.reachable(), self.engine.connect() as connection:
+            with self._watched(), self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
-        except SQLAlchemyError as exc:
-            where = safe_url(self.engine.url)
-            raise DatabaseUnavailable(f"cannot use the database {where}: {type(exc).__name__}") from None
+        except SQLAlchemyError as exc:  # not the connection lost, still no answer
+            self.outage.failed(type(exc).__name__)
+            raise DatabaseUnavailable(self._cannot(type(exc).__name__)) from None
+
+    def available(self) -> bool:
+        """False while an outage is known, without touching the database, except once every few seconds
+        when one query checks whether it is over (the HTTP edges answer 503 meanwhile)."""
+        if not self.outage.probe_due():
+            return not self.outage.down
+        try:
+            self.ping()
+        except DatabaseUnavailable:
+            return False
+        return True
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back (nothing changed) on error."""
-        with self._sessions.begin() as session:
+        """A session in one transaction: committed on success, rolled back (nothing changed) on error.
+        A lost database is DatabaseUnavailable, logged once per outage (``outage``), not a traceback."""
+        with self._watched(), self._sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def _watched(self) -> Iterator[None]:
+        try:
+            yield
+        except DBAPIError as exc:
+            if not _lost(exc):
+                raise
+            reason = self._reason(exc)
+            self.outage.failed(reason)
+            raise DatabaseUnavailable(self._cannot(reason)) from None
+        self.outage.answered()
+
+    def _reason(self, exc: DBAPIError) -> str:
+        """The driver's first line, with any secret of the URL masked."""
+        lines = str(exc.orig or exc).strip().splitlines() or [type(exc.orig or exc).__name__]
+        return redact(lines[0], self.engine.url)
+
+    def _cannot(self, reason: str) -> str:
+        return f"cannot use the database {safe_url(self.engine.url)}: {reason}"
 
     def close(self) -> None:
         """Release every pooled connection."""
@@ -74,6 +103,12 @@ class Database:
 
 
 WAL_SWITCH_SECONDS = 30.0
+
+
+def _lost(exc: DBAPIError) -> bool:
+    """Whether an error means the database cannot be used at all (server down, connection dropped, file
+    gone), rather than a problem with one statement."""
+    return isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated
 
 
 def _create_engine(url: str) -> Engine:

@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from digestbot.app import build_conversations
 from digestbot.core import Digestbot
 from digestbot.server import SLACK_PATH, TEAMS_PATH, build_asgi_app
 from digestbot.settings import Settings
@@ -133,10 +134,11 @@ def edge(tmp_path: Path) -> Iterator[tuple[TestClient, Digestbot]]:
             teams_client_id=APP_ID,
             teams_tenant_id=TENANT_ID,
         )
+        conversations = build_conversations(core)
         teams = build_teams_routes(
-            config, core, cloud=cloud_for(connector.base_url), token=fixed_token(identity)
+            config, conversations, cloud=cloud_for(connector.base_url), token=fixed_token(identity)
         )
-        app = build_asgi_app(config, core, extra_routes=teams)
+        app = build_asgi_app(config, conversations, extra_routes=teams)
         yield stack.enter_context(TestClient(app, client=("203.0.113.9", 443))), core
 
 

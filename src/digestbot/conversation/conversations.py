@@ -36,13 +36,14 @@ from digestbot.conversation.messages import (
 )
 from digestbot.conversation.watches import DEFAULT_RULES, ChatRules, WatchDesk
 from digestbot.domain import Destination
-from digestbot.errors import DigestbotError
+from digestbot.errors import DatabaseUnavailable, DigestbotError
 from digestbot.metrics import Metrics
 from digestbot.store.chat import ChatState
 from digestbot.store.watches import WatchStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+UNAVAILABLE = "the archive is unavailable right now; try again in a few minutes"
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,8 @@ class Conversations:
         """A "Remove" button on one of the user's watches; never raises."""
         try:
             return self.desk.unwatch_id(surface, user, watch_id) if self.desk else Failed("no watches here")
+        except DatabaseUnavailable:
+            return Failed(UNAVAILABLE)
         except Exception:
             log.exception("%s: removing watch %s failed", surface, watch_id)
             return Failed()
@@ -186,6 +189,11 @@ class Conversations:
         about its issue."""
         self.chat.remember_thread(surface, place.channel_id, thread, outcome_issue(outcome))
 
+    def available(self) -> bool:
+        """Whether the store can be used (False during a known outage, re-checked every few seconds; may
+        run one query, so call it off the event loop)."""
+        return self.chat.db.available()
+
     def installed(self, place: Destination) -> bool:
         """The app was added to a conversation (Teams): deliver weekly issues there. True if new."""
         return self.chat.subscribe(place)
@@ -223,6 +231,8 @@ def _guarded(call: Callable[[], T], what: str) -> T | Failed:
     (``what`` failed) and answered with an apology."""
     try:
         return call()
+    except DatabaseUnavailable:  # logged once per outage by the store; its message names the database
+        return Failed(UNAVAILABLE)
     except DigestbotError as exc:
         return Failed(str(exc))
     except Exception:

@@ -7,13 +7,16 @@ token, checked before the body is read (its ``serviceurl`` claim once the body n
 serviceUrl); bodies over 1 MB get 413, bodies still arriving after 10 s get 408; bodies that are not a JSON
 object (or nest deeper than ``asgi.MAX_JSON_DEPTH``) get 400 and a rate-limited log line, bodies that are
 not a valid activity 400; activity types the SDK cannot route get 200 and are ignored. So no request is
-answered 2xx/4xx on content without authentication. None of these touch any state.
+answered 2xx/4xx on content without authentication. None of these touch any state. While the database is
+down, activities get 503 (the connector retries) and the outage is one log line, not a 500 and a
+traceback per activity.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pydantic
@@ -66,15 +69,23 @@ def build_teams_routes(
     clouds and tests (a loopback token issuer, a fixed outbound token); production passes neither."""
     adapter = RouteAdapter()
     app = build_teams_app(settings, conversations, adapter, cloud=cloud, token=token)
-    endpoint = TeamsEndpoint(settings, app, adapter, cloud or PUBLIC)
+    endpoint = TeamsEndpoint(settings, app, adapter, cloud or PUBLIC, available=conversations.available)
     return [Route(TEAMS_PATH, endpoint.handle, methods=["POST"])]
 
 
 class TeamsEndpoint:
     """The ASGI endpoint: guards, then the SDK's messaging handler."""
 
-    def __init__(self, settings: Settings, app: App, adapter: RouteAdapter, cloud: CloudEnvironment) -> None:
-        self.settings, self.app, self.adapter = settings, app, adapter
+    def __init__(
+        self,
+        settings: Settings,
+        app: App,
+        adapter: RouteAdapter,
+        cloud: CloudEnvironment,
+        *,
+        available: Callable[[], bool] = lambda: True,
+    ) -> None:
+        self.settings, self.app, self.adapter, self.available = settings, app, adapter, available
         client_id = settings.teams_client_id
         self.validator = InboundActivityTokenValidator(client_id, cloud=cloud) if client_id else None
         self._ready = asyncio.Lock()
@@ -101,7 +112,10 @@ class TeamsEndpoint:
             return _status(401, "Unauthorized")  # a token issued for another connector
         verdict = classify(payload)
         if verdict == "activity":
-            return await self.dispatch(request, payload)
+            if not await asyncio.to_thread(self.available):
+                return unavailable()
+            answer = await self.dispatch(request, payload)
+            return answer if await asyncio.to_thread(self.available) else unavailable()
         return _status(400, "malformed activity") if verdict == "malformed" else Response(status_code=200)
 
     async def dispatch(self, request: Request, payload: dict[str, Any]) -> Response:
@@ -158,6 +172,11 @@ def parse_object(body: bytes) -> dict[str, Any] | None:
     except MalformedJson:
         return None
     return value if isinstance(value, dict) else None
+
+
+def unavailable() -> Response:
+    """503 while the database is down (the store logs the outage once): the sender retries later."""
+    return JSONResponse({"error": "service unavailable"}, status_code=503, headers={"Retry-After": "30"})
 
 
 def _status(code: int, message: str) -> Response:

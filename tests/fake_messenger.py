@@ -24,12 +24,12 @@ class MemoryMessenger:
     fail_with: PostError | None = None
     lookups: int = 0
 
-    def find_notice(self, notice: Notice) -> str | None:
+    def find(self, notice: Notice) -> str | None:
         self.lookups += 1
         inbox = self.inboxes.get(notice.watch.recipient.user_id, [])
         return f"{notice.watch.recipient.user_id}/{inbox.index(notice.key)}" if notice.key in inbox else None
 
-    def send_notice(self, notice: Notice) -> str:
+    def send(self, notice: Notice) -> str:
         user = notice.watch.recipient.user_id
         if user in self.unreachable:
             raise Unreachable(f"{user} has no 1:1 chat with the bot")

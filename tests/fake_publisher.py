@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from digestbot.delivery import PostError, issue_key
-from digestbot.domain import Destination, Issue
+from digestbot.delivery import Post, PostError, issue_key
 
 
 class Crash(BaseException):
@@ -17,19 +16,22 @@ class MemoryPublisher:
     """Posts land in ``channels[channel_id]`` as issue keys."""
 
     platform: str = "slack"
+    can_look: bool = True
     channels: dict[str, list[str]] = field(default_factory=dict)
     crash_after_post: bool = False
     crash_before_post: bool = False
     fail_with: PostError | None = None
     lookups: int = 0
 
-    def find_post(self, dest: Destination, issue: Issue) -> str | None:
+    def find(self, post: Post) -> str | None:
         self.lookups += 1
+        dest = post.dest
         posts = self.channels.get(dest.channel_id, [])
-        key = issue_key(issue.date)
+        key = issue_key(post.issue.date)
         return f"{dest.channel_id}/{posts.index(key)}" if key in posts else None
 
-    def post_issue(self, dest: Destination, issue: Issue) -> str:
+    def send(self, post: Post) -> str:
+        dest, issue = post.dest, post.issue
         if self.crash_before_post:
             raise Crash
         if self.fail_with is not None:

@@ -122,3 +122,16 @@ def test_modules_stay_small() -> None:
         for path in PACKAGE.rglob("*.py")
     }
     assert {name: lines for name, lines in sizes.items() if lines > MAX_MODULE_LINES} == {}
+
+
+def test_test_support_stays_out_of_the_product() -> None:
+    """The Slack emulator and signed-request helpers live in ``digestbot.testing``; only the bench (and the
+    tests) use them, and no emulator code is left in the Slack adapter."""
+    users = {
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if path.relative_to(PACKAGE).parts[0] not in ("testing", "benchmark")
+        and any(m.startswith("digestbot.testing") for m in imported_modules(path))
+    }
+    assert users == set()
+    assert not [path.name for path in (PACKAGE / "slack").glob("*.py") if "emulat" in path.name]

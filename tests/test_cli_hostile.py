@@ -122,3 +122,23 @@ def test_a_file_name_cannot_forge_log_lines(tmp_path: Path) -> None:
     )
     assert "digestbot: error: " + str(folder / "bad\\nFAKE ERROR.txt") in err
     assert "\x1b" not in err + out
+
+
+def test_a_config_file_nested_too_deeply_is_one_line_naming_it(tmp_path: Path) -> None:
+    """Issue 19 #12: `a = ` and 100,000 `[` made tomllib recurse into a 2,991-line RecursionError."""
+    config = tmp_path / "deep.toml"
+    config.write_text("a = " + "[" * 100_000 + "\n")
+    assert run("--config", str(config), "issues") == (
+        1,
+        "",
+        f"digestbot: error: {config}: nested too deeply to read\n",
+    )
+
+
+def test_an_environment_value_nested_too_deeply_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DIGESTBOT_CHANNELS", "[" * 100_000)
+    assert run("issues") == (
+        1,
+        "",
+        "digestbot: error: a DIGESTBOT_* environment variable: nested too deeply to read\n",
+    )

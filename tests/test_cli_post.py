@@ -14,7 +14,7 @@ from digestbot.cli import build_cli
 from digestbot.console import samples_dir
 from digestbot.core import Digestbot
 from digestbot.settings import Settings
-from digestbot.slack.emulator import SlackEmulator
+from digestbot.testing.slack_emulator import SlackEmulator
 from tests.fakes import fake_core
 
 CHANNELS = ["C0SEC0001", "slack:C0SEC0002"]

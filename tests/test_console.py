@@ -6,14 +6,18 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from digestbot.app import build_conversations
+from digestbot.cli import build_cli
 from digestbot.console import ConsoleChat, load_samples_if_empty
 from digestbot.core import Digestbot
 from digestbot.domain import Destination
+from digestbot.logs import configure_logging
 from digestbot.render.plain import help_text
 from digestbot.settings import load_settings
 from tests.fakes import fake_core
@@ -80,3 +84,64 @@ def test_readme_run_command_answers_with_citations(tmp_path: Path) -> None:
     )
     assert "Kamran Delavari" in done.stdout
     assert "Weekly Security Digest, 13 Jan 2026 · International Affairs" in done.stdout
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    yield
+    configure_logging()  # the console's log file and quiet screen stay with the test that made them
+
+
+def serve_console(data: Path, *options: str, stdin: str = "ransomware\n") -> tuple[str, str]:
+    """``digestbot [options] serve`` with no chat credentials, over a core on the hashing embedder."""
+    app = build_cli(fake_core)
+    result = CliRunner().invoke(app, ["--data-dir", str(data), *options], input=stdin)
+    assert result.exit_code == 0, result.output
+    return result.stdout, result.stderr
+
+
+def info_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if " INFO " in line]
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_console_logs_go_to_the_file_its_first_line_names(tmp_path: Path) -> None:
+    out, err = serve_console(tmp_path, "serve")
+    log_file = tmp_path / "console.log"
+    assert f"Log: {log_file}." in out.splitlines()[0]
+    assert "Weekly Security Digest" in out  # the answer
+    assert info_lines(out) == info_lines(err) == []
+    assert any("loading the bundled sample digests" in line for line in info_lines(log_file.read_text()))
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_console_verbose_logs_on_the_screen_too(tmp_path: Path) -> None:
+    for options in (["serve", "--verbose"], ["--verbose", "serve"]):
+        data = tmp_path / options[0]
+        _, err = serve_console(data, *options)
+        assert any("loading the bundled sample digests" in line for line in info_lines(err))
+        assert info_lines((data / "console.log").read_text())
+
+
+@pytest.mark.slow
+def test_real_console_screen_is_the_chat(tmp_path: Path) -> None:
+    """The real ``digestbot serve`` process on the real model: no INFO line on the screen, all in the file."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DIGESTBOT_")}
+    env["DIGESTBOT_MODEL_CACHE_DIR"] = os.environ["DIGESTBOT_MODEL_CACHE_DIR"]  # the session's export
+    done = subprocess.run(
+        [sys.executable, "-m", "digestbot", "--data-dir", str(tmp_path / "data"), "serve"],
+        input="ransomware\n/digest latest\n",
+        capture_output=True,
+        text=True,
+        env={**env, "HF_HUB_OFFLINE": "1"},
+        cwd=tmp_path,
+        timeout=300,
+        check=True,
+    )
+    log_file = tmp_path / "data" / "console.log"
+    assert done.stdout.splitlines()[0].startswith("digestbot console — 8 issues in the archive.")
+    assert f"Log: {log_file}." in done.stdout.splitlines()[0]
+    assert "BlueMarrow" in done.stdout
+    assert info_lines(done.stdout) == info_lines(done.stderr) == []
+    logged = "\n".join(info_lines(log_file.read_text()))
+    assert "ingested" in logged and "index loaded" in logged

@@ -12,8 +12,8 @@ from digestbot.delivery import Deliverer, PostError, issue_key
 from digestbot.domain import Destination, Issue, Item, Section
 from digestbot.errors import NotFoundError
 from digestbot.store import Archive, ChatState, Database
-from digestbot.store.ledger import DEFAULT_LEASE, Ledger
 from digestbot.store.models import utcnow
+from digestbot.store.outbox import DEFAULT_LEASE, Outbox
 from tests.fake_publisher import Crash, MemoryPublisher
 
 WEEK = dt.timedelta(days=7)
@@ -50,7 +50,7 @@ class World:
         return Deliverer(
             self.archive,
             self.chat,
-            Ledger(self.db, clock=clock),
+            Outbox(self.db, clock=clock),
             [self.publisher],
             configured=[Destination("slack", "C3")],
         )

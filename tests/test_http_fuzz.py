@@ -19,13 +19,14 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from digestbot.app import build_conversations
 from digestbot.core import Digestbot
 from digestbot.server import SLACK_PATH, TEAMS_PATH, build_asgi_app
 from digestbot.settings import Settings
-from digestbot.slack import testing
-from digestbot.slack.emulator import SlackEmulator
 from digestbot.store.models import Base
 from digestbot.teams import build_teams_routes
+from digestbot.testing import slack_requests
+from digestbot.testing.slack_emulator import SlackEmulator
 from tests.teams.connector import serve_connector
 from tests.teams.identity import APP_ID, TENANT_ID, Identity, cloud_for, fixed_token
 from tests.teams.support import ISSUE_MAR_4, ISSUE_MAR_11, build_world_core
@@ -133,10 +134,11 @@ def edge(tmp_path: Path) -> Iterator[tuple[TestClient, Digestbot]]:
             teams_client_id=APP_ID,
             teams_tenant_id=TENANT_ID,
         )
+        conversations = build_conversations(core)
         teams = build_teams_routes(
-            config, core, cloud=cloud_for(connector.base_url), token=fixed_token(identity)
+            config, conversations, cloud=cloud_for(connector.base_url), token=fixed_token(identity)
         )
-        app = build_asgi_app(config, core, extra_routes=teams)
+        app = build_asgi_app(config, conversations, extra_routes=teams)
         yield stack.enter_context(TestClient(app, client=("203.0.113.9", 443))), core
 
 
@@ -161,7 +163,7 @@ def test_random_bodies_with_a_valid_slack_signature_never_get_5xx(tmp_path: Path
         @FUZZ
         @given(body=bodies, content_type=content_types)
         def check(body: bytes, content_type: bytes) -> None:
-            signed = testing.signed_headers(body, content_type.decode(), secret=SECRET)
+            signed = slack_requests.signed_headers(body, content_type.decode(), secret=SECRET)
             response = client.post(SLACK_PATH, content=body, headers=signed)
             assert response.status_code < 500, (response.status_code, response.text)
 

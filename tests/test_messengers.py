@@ -18,10 +18,10 @@ from digestbot.console import ConsoleChat, ConsoleMessenger
 from digestbot.delivery import PostError
 from digestbot.domain import AnswerItem, Hit, Recipient, Watch
 from digestbot.settings import Settings
-from digestbot.slack.emulator import Failure, SlackEmulator
 from digestbot.slack.messenger import SlackMessenger
 from digestbot.slack.publisher import build_web_client
 from digestbot.teams import TeamsMessenger, build_teams_publisher
+from digestbot.testing.slack_emulator import Failure, SlackEmulator
 from digestbot.watching import DirectMessenger, Notice, Unreachable
 from tests.fake_messenger import MemoryMessenger
 from tests.fakes import fake_core, fake_settings
@@ -124,15 +124,15 @@ def test_it_serves_the_platform_of_its_users(rig: Rig) -> None:
 
 
 def test_nothing_is_found_before_anything_is_sent(rig: Rig) -> None:
-    assert rig.messenger.find_notice(notice(rig.user)) is None
+    assert rig.messenger.find(notice(rig.user)) is None
 
 
 def test_a_send_returns_a_reference_and_is_found_where_the_platform_can_look(rig: Rig) -> None:
-    ref = rig.messenger.send_notice(notice(rig.user))
+    ref = rig.messenger.send(notice(rig.user))
     assert isinstance(ref, str) and ref
-    assert rig.messenger.find_notice(notice(rig.user)) == (ref if rig.messenger.can_look else None)
+    assert rig.messenger.find(notice(rig.user)) == (ref if rig.messenger.can_look else None)
     other = replace(notice(rig.user), issue_date=dt.date(2031, 5, 13))
-    assert rig.messenger.find_notice(other) is None  # each notice is told apart from the others
+    assert rig.messenger.find(other) is None  # each notice is told apart from the others
 
 
 def test_a_refused_send_is_a_certain_post_error(rig: Rig) -> None:
@@ -140,7 +140,7 @@ def test_a_refused_send_is_a_certain_post_error(rig: Rig) -> None:
         pytest.skip(f"{rig.messenger.platform}: sending cannot fail")
     rig.refuse_next()
     with pytest.raises(PostError) as refused:
-        rig.messenger.send_notice(notice(rig.user))
+        rig.messenger.send(notice(rig.user))
     assert refused.value.certain
 
 
@@ -148,5 +148,5 @@ def test_a_user_out_of_reach_is_unreachable_and_certain(rig: Rig) -> None:
     if rig.stranger is None:
         pytest.skip(f"{rig.messenger.platform}: every user can be messaged")
     with pytest.raises(Unreachable) as unreachable:
-        rig.messenger.send_notice(notice(rig.stranger))
+        rig.messenger.send(notice(rig.stranger))
     assert unreachable.value.certain

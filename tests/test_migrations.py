@@ -22,10 +22,11 @@ from typer.testing import CliRunner
 from digestbot.cli import build_cli
 from digestbot.domain import Destination, Issue, Item, Section
 from digestbot.store import Archive, ChatState, Database, SaveOutcome, migrations
-from digestbot.store.ledger import Claim, Ledger
 from digestbot.store.migrations import SchemaError
-from digestbot.store.models import Base, MetaRow
+from digestbot.store.models import Base, MetaRow, SendState
+from digestbot.store.outbox import Claim, Outbox
 from digestbot.store.polling import PollState, Validators
+from tests.outbox_support import post_to
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DAY = dt.date(2031, 3, 4)
@@ -209,7 +210,7 @@ def test_an_0_1_database_is_refused_until_upgraded_then_keeps_every_row(
 
 
 def assert_every_0_1_row_is_readable(db: Database) -> None:
-    archive, chat, ledger, polls = Archive(db), ChatState(db), Ledger(db), PollState(db)
+    archive, chat, outbox, polls = Archive(db), ChatState(db), Outbox(db), PollState(db)
     assert archive.get_issue(DAY) == ISSUE
     assert archive.save_issue(ISSUE, source="again.txt") is SaveOutcome.UNCHANGED
     assert [item.text for item in archive.items()] == [item.text for _, item in ISSUE.items]
@@ -220,9 +221,9 @@ def assert_every_0_1_row_is_readable(db: Database) -> None:
     ]
     assert chat.thread("slack", "C1", "1700000000.000001") is not None
     assert chat.first_sighting("Ev1") is False
-    assert ledger.state(DAY, "slack", "C1") == "posted"
-    assert ledger.claim(DAY, "slack", "C1") is Claim.DONE
-    assert ledger.claim(DAY, "slack", "C2") is Claim.IN_DOUBT  # a 0.1 claim has no lease: in doubt
+    assert outbox.state(post_to(DAY, "slack", "C1")) is SendState.SENT
+    assert outbox.claim(post_to(DAY, "slack", "C1")) is Claim.DONE
+    assert outbox.claim(post_to(DAY, "slack", "C2")) is Claim.IN_DOUBT  # a 0.1 claim has no lease: in doubt
     assert polls.seen("/srv/digests", "/srv/digests/a.txt", "d" * 64)
     assert polls.validators("https://example.test/feed") == Validators(
         '"v1"', "Tue, 04 Mar 2031 09:00:00 GMT"

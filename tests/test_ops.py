@@ -115,8 +115,7 @@ def test_readyz_says_when_the_database_is_gone(postgres: PostgresServer, tmp_pat
         gone = httpx.get(f"{server.url}/readyz")
         assert httpx.get(f"{server.url}/healthz").status_code == 200  # alive, not ready
     assert gone.status_code == 503
-    reason = gone.json()["reason"]
-    assert reason.startswith("cannot use the database postgresql+psycopg://") and name in reason
+    assert gone.json() == {"status": "unavailable", "reason": "database: unavailable"}  # no URL: public
     core.archive.db.close()
 
 
@@ -136,5 +135,5 @@ def test_a_database_that_hangs_is_probed_once_and_answered_in_time() -> None:
         return answers
 
     answers = asyncio.run(three_at_once())
-    assert answers == [Readiness(False, "the database did not answer within 0.05 s")] * 3
+    assert answers == [Readiness(False, "database: unavailable")] * 3
     assert calls == [1]

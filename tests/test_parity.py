@@ -32,10 +32,10 @@ from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
 from digestbot.domain import Issue, Item, Section
 from digestbot.server import build_asgi_app
-from digestbot.slack.emulator import RESPONSE_URL, SlackEmulator
 from digestbot.slack.messenger import SlackMessenger
 from digestbot.slack.publisher import build_web_client
 from digestbot.teams import TeamsMessenger, build_teams_publisher
+from digestbot.testing.slack_emulator import RESPONSE_URL, SlackEmulator
 from tests.fakes import FailingLibrary, fake_core, fake_settings
 from tests.slack.support import BOT_TOKEN, DM, ISSUES, SIGNING_SECRET, SlackDriver, mention, message
 from tests.teams import activities as act
@@ -49,6 +49,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:The bot client is deprecated:Dep
 
 SURFACES = ("console", "slack", "teams")
 CITATION = re.compile(r"Weekly Security Digest, (\d{1,2} \w{3} \d{4}) · ([A-Z][\w /–-]*\w)")
+ISSUE_HEADING = re.compile(r"Weekly Security Digest, (\d{1,2} \w{3} \d{4})(?! ·)")
 TIMELINE = re.compile(r"^\w[^\n]*: \d+ items?, \d{1,2} \w{3} \d{4}", re.MULTILINE)
 KINDS = (
     ("New in the", "watch notice"),
@@ -135,10 +136,18 @@ def summary(replies: list[str]) -> tuple[str, ...]:
     cited = sorted({f"{day} · {section}" for day, section in CITATION.findall(text)})
     kind = next((name for marker, name in KINDS if marker in text), None)
     if kind is None and TIMELINE.search(text):
-        kind = "timeline"
+        return (f"{len(replies)} reply", "timeline", *timeline_entries(text), *cited)
     if kind is None and "Acme Corp’s Weekly Security Digest" in text:
         return (f"{len(replies)} reply", "latest issue")  # an overview here, the whole issue there
     return (f"{len(replies)} reply", kind or "answer", *cited)
+
+
+def timeline_entries(text: str) -> list[str]:
+    """A timeline's issue headings ("2 Jul 2024") and the sections its entries name under them (a full
+    citation under an issue's heading would be a repetition: ``summary`` lists it apart)."""
+    headings = sorted(set(ISSUE_HEADING.findall(text)))
+    named = {section.name for issue in (*ISSUES, NEW_ISSUE) for section in issue.sections}
+    return [*headings, *sorted(name for name in named if re.search(rf"(?<!· ){re.escape(name)}", text))]
 
 
 def transcript(surface: Surface, script: tuple[Step, ...]) -> list[tuple[str, ...]]:
@@ -363,8 +372,8 @@ def test_the_script_plays_the_same_on_every_surface(
         ("1 reply", "unsubscribed"),
         ("1 reply", "status: not subscribed"),
         ("1 reply", "answer", "9 Jul 2024 · Israel – Gaza"),  # delivered twice, answered once
-        ("1 reply", "timeline", jul_2_cyber),  # oldest first, one item a page
-        ("1 reply", "timeline", "9 Jul 2024 · Cyber / Defense Technology"),
+        ("1 reply", "timeline", "2 Jul 2024", "Cyber / Defense Technology"),  # oldest first, one a page
+        ("1 reply", "timeline", "9 Jul 2024", "Cyber / Defense Technology"),  # under the issue: section only
         ("1 reply", "watching"),
         ("1 reply", "watches: 1"),
         ("1 reply", "watch notice", "16 Jul 2024 · Cyber / Defense Technology"),  # one DM, to the watcher

@@ -15,12 +15,12 @@ from pydantic import SecretStr
 
 from digestbot.app import build_conversations
 from digestbot.console import PLACE, ConsoleChat, ConsolePublisher
-from digestbot.delivery import PostError, Publisher
+from digestbot.delivery import Post, PostError, Publisher
 from digestbot.domain import Destination, Issue, Item, Section
 from digestbot.settings import Settings
-from digestbot.slack.emulator import Failure, SlackEmulator
 from digestbot.slack.publisher import SlackPublisher, build_web_client
 from digestbot.teams import build_teams_publisher
+from digestbot.testing.slack_emulator import Failure, SlackEmulator
 from tests.fake_publisher import MemoryPublisher
 from tests.fakes import fake_core, fake_settings
 from tests.teams.connector import serve_connector
@@ -108,13 +108,13 @@ def test_it_serves_the_platform_of_its_destinations(rig: Rig) -> None:
 
 
 def test_nothing_is_found_before_anything_is_posted(rig: Rig) -> None:
-    assert rig.publisher.find_post(rig.dest, ISSUE) is None
+    assert rig.publisher.find(Post(rig.dest, ISSUE)) is None
 
 
 def test_a_post_returns_a_reference_and_is_found_where_the_platform_can_look(rig: Rig) -> None:
-    ref = rig.publisher.post_issue(rig.dest, ISSUE)
+    ref = rig.publisher.send(Post(rig.dest, ISSUE))
     assert isinstance(ref, str) and ref
-    found = rig.publisher.find_post(rig.dest, ISSUE)
+    found = rig.publisher.find(Post(rig.dest, ISSUE))
     assert found == (ref if rig.finds_own_posts else None)
 
 
@@ -123,6 +123,6 @@ def test_a_refused_post_is_a_certain_post_error(rig: Rig) -> None:
         pytest.skip(f"{rig.publisher.platform}: posting cannot fail")
     rig.refuse_next()
     with pytest.raises(PostError) as refused:
-        rig.publisher.post_issue(rig.dest, ISSUE)
+        rig.publisher.send(Post(rig.dest, ISSUE))
     assert refused.value.certain
-    assert rig.publisher.find_post(rig.dest, ISSUE) is None
+    assert rig.publisher.find(Post(rig.dest, ISSUE)) is None

@@ -28,8 +28,8 @@ import httpx
 import pytest
 
 from digestbot.parse import parse_document
-from digestbot.slack.emulator import Call, SlackEmulator
 from digestbot.store import Archive, Database
+from digestbot.testing.slack_emulator import Call, SlackEmulator
 from tests.postgres import PostgresServer, free_port
 from tests.slack.support import SlackDriver, message
 

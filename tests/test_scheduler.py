@@ -18,10 +18,12 @@ from digestbot.domain import Destination, Issue, Item, Section
 from digestbot.errors import ConfigError
 from digestbot.scheduler import Cycle, build_scheduler, cron_trigger, sync_index
 from digestbot.settings import Settings
-from digestbot.store.ledger import Claim, Ledger
+from digestbot.store.models import SendState
+from digestbot.store.outbox import Claim, Outbox
 from tests.fake_messenger import MemoryMessenger
 from tests.fake_publisher import MemoryPublisher
 from tests.fakes import fake_core, fake_settings
+from tests.outbox_support import post_to
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -79,15 +81,15 @@ def test_a_delivery_held_by_another_replica_is_checked_again_after_its_lease(tmp
         ),
         source="x.txt",
     )
-    other = Ledger(core.archive.db, holder="the-other-replica")
-    assert other.claim(day, "slack", "C1") is Claim.NEW  # and it is posting right now
+    other = Outbox(core.archive.db, holder="the-other-replica")
+    assert other.claim(post_to(day, "slack", "C1")) is Claim.NEW  # and it is posting right now
     scheduler = BackgroundScheduler()
     Cycle(core, settings, scheduler)()
     [follow_up] = [job for job in scheduler.get_jobs() if job.id.endswith("-follow-up")]
     wait = follow_up.trigger.run_date - dt.datetime.now(dt.UTC)
     assert dt.timedelta(seconds=29) < wait <= dt.timedelta(seconds=31)
     assert publisher.channels == {}  # nothing posted over the other replica's claim
-    other.confirm(day, "slack", "C1", "ts-1")
+    other.finish(post_to(day, "slack", "C1"), SendState.SENT, "ts-1")
     follow_up.remove()
     Cycle(core, settings, scheduler)()
     assert scheduler.get_jobs() == []  # nothing busy any more: no further run

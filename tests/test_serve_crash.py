@@ -19,7 +19,7 @@ import pytest
 from digestbot.console import samples_dir
 from digestbot.delivery import issue_key
 from digestbot.parse import parse_document
-from digestbot.slack.emulator import SlackEmulator
+from digestbot.testing.slack_emulator import SlackEmulator
 
 CHANNELS = ["C0SEC0001", "C0SEC0002", "C0SEC0003"]
 pytestmark = pytest.mark.slow

@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 
 from digestbot.domain import Destination, Issue, Item, Section
 from digestbot.store import Archive, ChatState, Database
-from digestbot.store.ledger import Ledger
 from digestbot.store.models import ItemRow, SubscriptionRow, ThreadRow
+from digestbot.store.outbox import Outbox
 from digestbot.store.polling import PollState, Validators
+from tests.outbox_support import post_to
 
 T = TypeVar("T")
 THREADS = 8
@@ -107,7 +108,7 @@ def test_concurrent_vector_and_poll_writes_never_fail(db: Database) -> None:
 
 def test_concurrent_claims_of_one_delivery_have_one_winner(db: Database) -> None:
     Archive(db).save_issue(issue("a"), source="x.txt")
-    claims = at_once(lambda n: Ledger(db, holder=f"replica-{n}").claim(DAY, "slack", "C1"))
+    claims = at_once(lambda n: Outbox(db, holder=f"replica-{n}").claim(post_to(DAY, "slack", "C1")))
     assert sorted(claim.value for claim in claims) == sorted(["new"] + ["busy"] * (THREADS - 1))
 
 

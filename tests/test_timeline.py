@@ -70,13 +70,10 @@ def test_the_plain_timeline_is_headed_by_its_span_and_grouped_by_issue(core: Dig
     assert text.splitlines() == [
         "Veloria Drassk border: 4 items, 4 Mar 2025 – 13 Jan 2026",
         "Weekly Security Digest, 4 Mar 2025",
-        "  • Drassk moved troops to the Veloria border after a crossing shooting."
-        " — Weekly Security Digest, 4 Mar 2025 · Veloria",
+        "  • Drassk moved troops to the Veloria border after a crossing shooting. — Veloria",
         "Weekly Security Digest, 11 Mar 2025",
-        "  • Veloria closed two crossings on the Drassk border."
-        " — Weekly Security Digest, 11 Mar 2025 · Veloria",
-        "  • Talks on the Veloria–Drassk border crossings were called off."
-        " — Weekly Security Digest, 11 Mar 2025 · Veloria",
+        "  • Veloria closed two crossings on the Drassk border. — Veloria",
+        "  • Talks on the Veloria–Drassk border crossings were called off. — Veloria",
         "Items 1–3 of 4. (type “more” for the next page)",
     ]
 

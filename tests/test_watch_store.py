@@ -11,10 +11,10 @@ from typing import TypeVar
 
 from digestbot.domain import Issue, Item, Recipient, Section
 from digestbot.store import Archive, ChatState, Database
-from digestbot.store.ledger import DEFAULT_LEASE, Ledger
-from digestbot.store.models import utcnow
-from digestbot.store.notices import NoticeClaim, NoticeLedger
+from digestbot.store.models import Kind, SendState, utcnow
+from digestbot.store.outbox import DEFAULT_LEASE, Claim, Outbox
 from digestbot.store.watches import AddOutcome, WatchStore
+from tests.outbox_support import notice_to, post_to
 
 DAY = dt.date(2031, 3, 4)
 ALICE = Recipient("slack", "U0ALICE01", tenant_id="T0EMU0001")
@@ -109,7 +109,7 @@ def test_one_replica_wins_each_notice_claim(db: Database) -> None:
     stored(db)
     watch = WatchStore(db).add(ALICE, "ransomware", None, limit=10).watch
     assert watch is not None
-    claims = together(6, lambda n: NoticeLedger(db, holder=f"replica-{n}").claim(watch.id, DAY))
+    claims = together(6, lambda n: Outbox(db, holder=f"replica-{n}").claim(notice_to(watch, DAY)))
     assert sorted(claim.value for claim in claims) == ["busy"] * 5 + ["new"]
 
 
@@ -117,32 +117,32 @@ def test_a_dead_holders_claim_is_redone_before_sending_and_in_doubt_after(db: Da
     stored(db, DAY, DAY + dt.timedelta(days=7))
     watch = WatchStore(db).add(ALICE, "ransomware", None, limit=10).watch
     assert watch is not None
-    dead = NoticeLedger(db, holder="dead")
-    later = NoticeLedger(db, holder="alive", clock=lambda: utcnow() + DEFAULT_LEASE + dt.timedelta(seconds=1))
+    dead = Outbox(db, holder="dead")
+    later = Outbox(db, holder="alive", clock=lambda: utcnow() + DEFAULT_LEASE + dt.timedelta(seconds=1))
     second = DAY + dt.timedelta(days=7)
-    assert dead.claim(watch.id, DAY) is NoticeClaim.NEW
-    assert dead.claim(watch.id, second) is NoticeClaim.NEW and dead.sending(watch.id, second)
-    assert NoticeLedger(db, holder="alive").claim(watch.id, DAY) is NoticeClaim.BUSY  # lease still running
-    assert later.claim(watch.id, DAY) is NoticeClaim.NEW  # nothing was on its way: match and send again
-    assert later.claim(watch.id, second) is NoticeClaim.IN_DOUBT  # a message may be there
-    assert dead.sending(watch.id, DAY) is False  # it is not the dead holder's any more
-    later.finish(watch.id, DAY, "sent", "1700000000.000100")
-    later.finish(watch.id, second, "none")
-    assert dead.claim(watch.id, DAY) is NoticeClaim.DONE
-    assert later.states(watch.id) == {DAY: "sent", second: "none"}
+    assert dead.claim(notice_to(watch, DAY)) is Claim.NEW
+    assert dead.claim(notice_to(watch, second)) is Claim.NEW and dead.sending(notice_to(watch, second))
+    assert Outbox(db, holder="alive").claim(notice_to(watch, DAY)) is Claim.BUSY  # lease still running
+    assert later.claim(notice_to(watch, DAY)) is Claim.NEW  # nothing was on its way: match and send again
+    assert later.claim(notice_to(watch, second)) is Claim.IN_DOUBT  # a message may be there
+    assert dead.sending(notice_to(watch, DAY)) is False  # it is not the dead holder's any more
+    later.finish(notice_to(watch, DAY), SendState.SENT, "1700000000.000100")
+    later.finish(notice_to(watch, second), SendState.NONE)
+    assert dead.claim(notice_to(watch, DAY)) is Claim.DONE
+    assert later.watch_states(watch.id) == {DAY: SendState.SENT, second: SendState.NONE}
 
 
 def test_a_certain_failure_releases_the_claim_and_an_uncertain_one_leaves_it_in_doubt(db: Database) -> None:
     stored(db)
     watch = WatchStore(db).add(ALICE, "ransomware", None, limit=10).watch
     assert watch is not None
-    ledger = NoticeLedger(db, holder="replica-a")
-    assert ledger.claim(watch.id, DAY) is NoticeClaim.NEW and ledger.sending(watch.id, DAY)
-    ledger.release(watch.id, DAY)
-    assert ledger.states(watch.id) == {}
-    assert ledger.claim(watch.id, DAY) is NoticeClaim.NEW and ledger.sending(watch.id, DAY)
-    ledger.abandon(watch.id, DAY)
-    assert NoticeLedger(db, holder="replica-b").claim(watch.id, DAY) is NoticeClaim.IN_DOUBT  # at once
+    ledger = Outbox(db, holder="replica-a")
+    assert ledger.claim(notice_to(watch, DAY)) is Claim.NEW and ledger.sending(notice_to(watch, DAY))
+    ledger.release(notice_to(watch, DAY))
+    assert ledger.watch_states(watch.id) == {}
+    assert ledger.claim(notice_to(watch, DAY)) is Claim.NEW and ledger.sending(notice_to(watch, DAY))
+    ledger.abandon(notice_to(watch, DAY))
+    assert Outbox(db, holder="replica-b").claim(notice_to(watch, DAY)) is Claim.IN_DOUBT  # at once
 
 
 def test_an_unwatched_topics_notices_go_with_it(db: Database) -> None:
@@ -150,11 +150,11 @@ def test_an_unwatched_topics_notices_go_with_it(db: Database) -> None:
     store = WatchStore(db)
     watch = store.add(ALICE, "ransomware", None, limit=10).watch
     assert watch is not None
-    ledger = NoticeLedger(db)
-    ledger.claim(watch.id, DAY)
-    ledger.finish(watch.id, DAY, "sent", "ts")
+    ledger = Outbox(db)
+    ledger.claim(notice_to(watch, DAY))
+    ledger.finish(notice_to(watch, DAY), SendState.SENT, "ts")
     store.remove("slack", ALICE.user_id, watch_id=watch.id)
-    assert ledger.states(watch.id) == {}
+    assert ledger.watch_states(watch.id) == {}
 
 
 def test_home_viewers_are_kept_once_each_with_their_workspace(db: Database) -> None:
@@ -173,10 +173,11 @@ def test_home_viewers_are_kept_once_each_with_their_workspace(db: Database) -> N
 
 def test_the_posts_of_an_issue_are_its_confirmed_deliveries_on_that_platform(db: Database) -> None:
     stored(db)
-    ledger = Ledger(db)
+    outbox = Outbox(db)
     for platform, channel in (("slack", "C1"), ("slack", "C2"), ("teams", "19:a")):
-        ledger.claim(DAY, platform, channel)
-    ledger.confirm(DAY, "slack", "C2", "1700000000.000200")
-    ledger.confirm(DAY, "teams", "19:a", "activity-1")
-    assert ledger.posts(DAY, "slack") == [("C2", "1700000000.000200")]  # C1 is claimed, not posted
-    assert ledger.posts(DAY + dt.timedelta(days=7), "slack") == []
+        outbox.claim(post_to(DAY, platform, channel))
+    outbox.finish(post_to(DAY, "slack", "C2"), SendState.SENT, "1700000000.000200")
+    outbox.finish(post_to(DAY, "teams", "19:a"), SendState.SENT, "activity-1")
+    slack_posts = outbox.sent(Kind.ISSUE_POST, DAY, "slack")
+    assert slack_posts == [("C2", "1700000000.000200")]  # C1 is claimed, not posted
+    assert outbox.sent(Kind.ISSUE_POST, DAY + dt.timedelta(days=7), "slack") == []

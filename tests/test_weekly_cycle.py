@@ -13,7 +13,7 @@ from digestbot import platforms
 from digestbot.core import Digestbot
 from digestbot.scheduler import run_cycle
 from digestbot.settings import Settings, SourceConfig
-from digestbot.slack.emulator import SlackEmulator
+from digestbot.testing.slack_emulator import SlackEmulator
 from tests.fakes import fake_core
 from tests.http_support import Route, StaticSite, rss, serve_site
 

@@ -18,9 +18,8 @@ from digestbot.search.relevance import RelevancePolicy
 from digestbot.settings import Settings
 from digestbot.sources import SourceReader
 from digestbot.store import Archive, ChatState, Database
-from digestbot.store.ledger import Ledger
 from digestbot.store.migrations import upgrade
-from digestbot.store.notices import NoticeLedger
+from digestbot.store.outbox import Outbox
 from digestbot.store.polling import PollState
 from digestbot.store.watches import WatchStore
 from digestbot.watching import DirectMessenger, WatchNotifier
@@ -47,8 +46,8 @@ def build_core(
         links=LinkPolicy(allow_private=settings.allow_private_feed_links),
         max_feed_entries=settings.max_feed_entries,
     )
-    lease = dt.timedelta(seconds=settings.delivery_lease_seconds)
-    deliverer = Deliverer(archive, chat, Ledger(db, lease=lease), publishers, destinations)
+    outbox = Outbox(db, lease=dt.timedelta(seconds=settings.delivery_lease_seconds))
+    deliverer = Deliverer(archive, chat, outbox, publishers, destinations)
     return Digestbot(
         archive,
         chat,
@@ -56,7 +55,7 @@ def build_core(
         reader,
         poller=SourcePoller(reader, PollState(db)),
         deliverer=deliverer,
-        notifier=WatchNotifier(WatchStore(db), NoticeLedger(db, lease=lease), messengers),
+        notifier=WatchNotifier(WatchStore(db), outbox, messengers),
         default_k=settings.default_k,
         max_question_chars=settings.max_question_chars,
         timeline_items=settings.timeline_items,
@@ -85,6 +84,7 @@ def chat_rules(settings: Settings) -> ChatRules:
         max_watches=settings.max_watches,
         max_topic_chars=settings.max_watch_topic_chars,
         timeline_page_items=settings.timeline_page_items,
+        many_workspaces=settings.slack_oauth,
     )
 
 

@@ -1,5 +1,5 @@
-"""Small ASGI helpers shared by the chat adapters: a capped, time-limited body reader, a log line that
-cannot flood, and uvicorn in a thread.
+"""Small ASGI helpers shared by the chat adapters: a capped, time-limited body reader, a JSON parser with
+a depth limit, a log line that cannot flood, and uvicorn in a thread.
 
 ``ServerThread`` serves an ASGI app on a free loopback port; the tests and benchmarks use it to exercise
 the real HTTP stack.
@@ -8,11 +8,13 @@ the real HTTP stack.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import socket
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import uvicorn
 from starlette.requests import ClientDisconnect, Request
@@ -82,6 +84,42 @@ async def read_limited(
             disconnects.note()
         raise BodyRejected(400, "client disconnected") from None
     return b"".join(chunks)
+
+
+# Slack and Teams payloads nest a dozen levels (blocks in views, cards in attachments); 200,000 `[` would
+# make json (and everything that walks the result: Bolt, pydantic) recurse until a RecursionError.
+MAX_JSON_DEPTH = 64
+
+
+class MalformedJson(ValueError):
+    """A body that is not JSON, or JSON nested deeper than ``MAX_JSON_DEPTH``."""
+
+
+def parse_json(text: str | bytes, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """``text`` parsed as JSON; MalformedJson if it is not JSON or nests deeper than ``max_depth``."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply for the parser itself
+        raise MalformedJson("not JSON, or nested too deeply") from None
+    if depth(value, max_depth) > max_depth:
+        raise MalformedJson(f"JSON nested more than {max_depth} levels deep")
+    return value
+
+
+def depth(value: Any, limit: int) -> int:
+    """How deeply lists and objects nest in ``value`` (a scalar is 0), counted without recursion and no
+    further than ``limit + 1``."""
+    if not isinstance(value, dict | list):
+        return 0
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        current, level = pending.pop()
+        deepest = max(deepest, level)
+        if level > limit:
+            break
+        children = current.values() if isinstance(current, dict) else current
+        pending.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 class ServerThread:

@@ -19,7 +19,8 @@ from typing import TextIO
 
 from digestbot.conversation import Answered, Conversations, Latest, Message, Outcome, Timeline
 from digestbot.core import Digestbot
-from digestbot.domain import Destination, Issue
+from digestbot.delivery import Post
+from digestbot.domain import Destination
 from digestbot.render.plain import issue_overview, outcome_text, watch_notice_text
 from digestbot.render.timeline import next_page
 from digestbot.render.words import plural
@@ -33,6 +34,11 @@ PLACE = Destination(SURFACE, "console")
 PROMPT = "digest> "
 QUIT_WORDS = {"quit", "exit", ":q", "/quit", "/exit"}
 _MORE = re.compile(r"^more\s+(\d{1,3})$", re.IGNORECASE)
+
+
+def console_log_file(settings: Settings) -> Path:
+    """Where a console chat writes its log lines: ``console.log`` in the data directory (or ``data/``)."""
+    return (settings.data_dir if settings.data_dir is not None else Path("data")) / "console.log"
 
 
 def samples_dir() -> Path:
@@ -121,16 +127,18 @@ class ConsolePublisher:
     """Weekly delivery to the console: scheduled posts print at the prompt."""
 
     platform = SURFACE
+    can_look = False  # nothing printed can be looked up again
 
     def __init__(self, chat: ConsoleChat) -> None:
         self.chat = chat
 
-    def find_post(self, dest: Destination, issue: Issue) -> str | None:
+    def find(self, post: Post) -> str | None:
         """A console keeps no history to look in."""
         return None
 
-    def post_issue(self, dest: Destination, issue: Issue) -> str:
+    def send(self, post: Post) -> str:
         """Print the issue's overview."""
+        issue = post.issue
         self.chat.post(f"\nNew issue: {issue_overview(issue)}\n(ask me about it, or type /digest latest)")
         return issue.date.isoformat()
 
@@ -144,25 +152,28 @@ class ConsoleMessenger:
     def __init__(self, chat: ConsoleChat) -> None:
         self.chat = chat
 
-    def find_notice(self, notice: Notice) -> str | None:
+    def find(self, notice: Notice) -> str | None:
         """A console keeps no history to look in."""
         return None
 
-    def send_notice(self, notice: Notice) -> str:
+    def send(self, notice: Notice) -> str:
         """Print the notice."""
         self.chat.post(f"\n{watch_notice_text(notice)}")
         return notice.key
 
 
 def run_console(
-    core: Digestbot, conversations: Conversations, settings: Settings, stdin: TextIO, stdout: TextIO
-) -> None:
-    """The console chat with the weekly schedule running beside it (its posts print here)."""
+    core: Digestbot, conversations: Conversations, settings: Settings, stdin: TextIO, stdout: TextIO,
+    *, log_file: Path | None = None,
+) -> None:  # fmt: skip
+    """The console chat with the weekly schedule running beside it (its posts print here); the greeting
+    names ``log_file``, where the log lines went instead of the screen."""
     from digestbot.scheduler import build_scheduler
 
     if load_samples_if_empty(core):
         conversations.installed(PLACE)  # a first run: show scheduled posts here until unsubscribed
-    greeting = f"digestbot console — {len(core.issues())} issues in the archive. Type /digest help."
+    logs = f" Log: {log_file}." if log_file is not None else ""
+    greeting = f"digestbot console — {len(core.issues())} issues in the archive.{logs} Type /digest help."
     chat = ConsoleChat(conversations, stdin, stdout, interactive=stdin.isatty(), greeting=greeting)
     core.attach_publisher(ConsolePublisher(chat))
     core.attach_messenger(ConsoleMessenger(chat))

@@ -35,10 +35,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+DATABASE_UNAVAILABLE = "database: unavailable"
+
+
 @dataclass(frozen=True)
 class Readiness:
     """Whether this process can serve: the database answers and the search index is loaded; if not,
-    ``reason`` says what is missing (safe to show an operator: no password)."""
+    ``reason`` says what is missing (safe to show anyone: no database URL, no error text)."""
 
     ready: bool
     reason: str | None = None
@@ -155,7 +158,7 @@ class Digestbot:
 
     def posts(self, issue_date: dt.date, platform: str) -> list[tuple[str, str]]:
         """Where that issue was posted on that platform: (channel id, post reference) pairs."""
-        return [] if self.deliverer is None else self.deliverer.ledger.posts(issue_date, platform)
+        return [] if self.deliverer is None else self.deliverer.posts(issue_date, platform)
 
     def channels(self, platform: str) -> list[Destination]:
         """The destinations of that platform that receive each new issue (configured and subscribed)."""
@@ -246,11 +249,12 @@ class Digestbot:
         self.metrics.attach(sink)
 
     def ready(self) -> Readiness:
-        """Whether the database answers and the index is loaded (``/readyz``)."""
+        """Whether the database answers and the index is loaded (``/readyz``, which anyone may call: the
+        reason names no database, the details go to the log)."""
         try:
             self.archive.db.ping()
-        except DigestbotError as exc:
-            return Readiness(False, str(exc))
+        except DigestbotError:
+            return Readiness(False, DATABASE_UNAVAILABLE)
         if not self.engine.loaded:
             return Readiness(False, "the search index is not loaded yet")
         return Readiness(True)

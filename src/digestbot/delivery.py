@@ -1,46 +1,38 @@
 """Weekly delivery: each new issue to every destination exactly once.
 
-A ledger row per (issue, destination) is claimed before posting and confirmed after. Several processes
-(replicas) may deliver at once: a claim held by a live one is left to it (``busy``); a claim left by a
-crashed one, once its lease ran out, is reconciled by asking the platform whether the post is there (the
-post carries the issue's key) before posting again. A destination that never received an issue gets only
-the latest (never the backlog); after downtime it gets every issue it missed, oldest first.
+This module decides what goes where; sending it exactly once is the outbox's (``digestbot.outbox``): an
+outbox row per (issue, destination) is claimed before posting and confirmed after, a claim held by a live
+process is left to it (``busy``), and one left by a crashed process is reconciled by asking the platform
+whether the post is there (the post carries the issue's key) before posting again. A destination that
+never received an issue gets only the latest (never the backlog); after downtime it gets every issue it
+missed, oldest first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from digestbot.domain import Destination, Issue
-from digestbot.errors import DigestbotError, NotFoundError
+from digestbot.errors import NotFoundError
+from digestbot.outbox import Dispatcher, PostError, Sender, Sent, issue_key
 from digestbot.store import Archive, ChatState
-from digestbot.store.ledger import Claim, Ledger
+from digestbot.store.models import Kind, SendState
+from digestbot.store.outbox import Address, Outbox
 
-log = logging.getLogger(__name__)
-
-
-class PostError(DigestbotError):
-    """A post failed. ``certain`` means it surely did not reach the channel (safe to retry blindly)."""
-
-    def __init__(self, message: str, *, certain: bool) -> None:
-        self.certain = certain
-        super().__init__(message)
+__all__ = ["Deliverer", "DeliveryReport", "PlannedPost", "Post", "PostError", "Publisher", "issue_key"]
 
 
-class Publisher(Protocol):
-    """Posts issues to one platform's destinations (a port; Slack and Teams implement it)."""
+@dataclass(frozen=True)
+class Post:
+    """What a publisher sends: one issue into one destination."""
 
-    platform: str
+    dest: Destination
+    issue: Issue
 
-    def find_post(self, dest: Destination, issue: Issue) -> str | None:
-        """The reference of an existing post of this issue in that destination, if there is one."""
 
-    def post_issue(self, dest: Destination, issue: Issue) -> str:
-        """Post the issue; return a reference to the post. Raise PostError on failure."""
+Publisher = Sender[Post]  # posts issues to one platform's destinations (Slack, Teams, the console)
 
 
 @dataclass(frozen=True)
@@ -49,6 +41,12 @@ class PlannedPost:
 
     issue_date: dt.date
     dest: Destination
+
+    @property
+    def address(self) -> Address:
+        """Its outbox row."""
+        day, dest = self.issue_date, self.dest
+        return Address(Kind.ISSUE_POST, issue_key(day), dest.platform, dest.channel_id, day)
 
 
 @dataclass
@@ -62,11 +60,6 @@ class DeliveryReport:
     busy: list[PlannedPost] = field(default_factory=list)  # claimed by another live process, posting now
 
 
-def issue_key(issue_date: dt.date) -> str:
-    """The identity a post carries (Slack message metadata, Teams card data): the issue date."""
-    return f"digestbot-issue-{issue_date.isoformat()}"
-
-
 class Deliverer:
     """Plans and makes deliveries through the publishers of each platform."""
 
@@ -74,13 +67,14 @@ class Deliverer:
         self,
         archive: Archive,
         chat: ChatState,
-        ledger: Ledger,
+        outbox: Outbox,
         publishers: Sequence[Publisher],
         configured: Sequence[Destination] = (),
     ) -> None:
         self.archive = archive
         self.chat = chat
-        self.ledger = ledger
+        self.outbox = outbox
+        self.dispatcher = Dispatcher(outbox)
         self.publishers = {publisher.platform: publisher for publisher in publishers}
         self.configured = list(configured)
 
@@ -113,11 +107,16 @@ class Deliverer:
 
     def _due(self, dest: Destination, dates: list[dt.date], only: dt.date | None) -> list[dt.date]:
         if only is not None:
-            return [] if self.ledger.state(only, dest.platform, dest.channel_id) == "posted" else [only]
-        doubtful = self.ledger.in_doubt(dest.platform, dest.channel_id)
-        last = self.ledger.last_delivered(dest.platform, dest.channel_id)
+            return [] if self.outbox.state(PlannedPost(only, dest).address) is SendState.SENT else [only]
+        where = (Kind.ISSUE_POST, dest.platform, dest.channel_id)
+        doubtful = self.outbox.open_issues(*where)
+        last = self.outbox.last_issue(*where)
         fresh = [dates[-1]] if last is None else [day for day in dates if day > last]
         return sorted({*doubtful, *fresh})
+
+    def posts(self, issue_date: dt.date, platform: str) -> list[tuple[str, str]]:
+        """Where that issue was posted on that platform: (channel id, post reference), first posted first."""
+        return self.outbox.sent(Kind.ISSUE_POST, issue_date, platform)
 
     def deliver(self, issue_date: dt.date | None = None) -> DeliveryReport:
         """Make every planned delivery; failures are reported and retried on the next run."""
@@ -134,40 +133,18 @@ class Deliverer:
         return report
 
     def _deliver_one(self, post: PlannedPost, issue: Issue, report: DeliveryReport) -> None:
-        dest = post.dest
-        claim = self.ledger.claim(post.issue_date, dest.platform, dest.channel_id)
-        if claim in (Claim.DONE, Claim.BUSY):
-            (report.skipped if claim is Claim.DONE else report.busy).append(post)
-            return
-        try:
-            with self.ledger.keep(post.issue_date, dest.platform, dest.channel_id):
-                ref, found = self._publish(post, issue, claim)
-        except PostError as exc:
-            self._failed(post, exc, report)
-            return
-        self._confirm(post, ref)
-        (report.reconciled if found else report.posted).append(post)
-
-    def _confirm(self, post: PlannedPost, ref: str) -> None:
-        """Record the post; replies in its thread are follow-ups about its issue."""
-        dest = post.dest
-        self.ledger.confirm(post.issue_date, dest.platform, dest.channel_id, ref)
-        self.chat.remember_thread(dest.platform, dest.channel_id, ref, post.issue_date)
-
-    def _publish(self, post: PlannedPost, issue: Issue, claim: Claim) -> tuple[str, bool]:
-        """Post, or for a claim in doubt first look for the post a dead holder may have made (then
-        ``find_post`` completes it). Returns the post's reference and whether it was found."""
         publisher = self.publishers[post.dest.platform]
-        if claim is Claim.IN_DOUBT and (ref := publisher.find_post(post.dest, issue)) is not None:
-            return ref, True
-        return publisher.post_issue(post.dest, issue), False
-
-    def _failed(self, post: PlannedPost, exc: PostError, report: DeliveryReport) -> None:
-        dest = post.dest
-        if exc.certain:
-            self.ledger.release(post.issue_date, dest.platform, dest.channel_id)
-        else:
-            self.ledger.abandon(post.issue_date, dest.platform, dest.channel_id)
-        where = f"{dest.platform}:{dest.channel_id}"
-        log.warning("delivery of %s to %s failed: %s", post.issue_date, where, exc)
-        report.failed.append((post, str(exc)))
+        done = self.dispatcher.dispatch(post.address, publisher, lambda: Post(post.dest, issue))
+        match done.outcome:
+            case Sent.SENT | Sent.FOUND:
+                # Replies in the post's thread are follow-ups about its issue.
+                self.chat.remember_thread(
+                    post.dest.platform, post.dest.channel_id, str(done.ref), post.issue_date
+                )
+                (report.posted if done.outcome is Sent.SENT else report.reconciled).append(post)
+            case Sent.DONE | Sent.NOTHING:
+                report.skipped.append(post)
+            case Sent.BUSY:
+                report.busy.append(post)
+            case _:
+                report.failed.append((post, done.error or done.outcome.value))

@@ -42,3 +42,8 @@ class ConfigError(DigestbotError):
 
 class IndexBuildError(DigestbotError):
     """The search index could not be built or loaded."""
+
+
+class DatabaseUnavailable(DigestbotError):
+    """The database cannot be used (server down, wrong host or credentials, connection lost); the message
+    names it (password masked) for operators. Chat users are told only that the archive is unavailable."""

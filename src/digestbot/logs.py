@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import Literal, TextIO
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -111,14 +112,38 @@ class StderrHandler(logging.StreamHandler[TextIO]):
 
 
 def configure_logging(*, verbose: bool = False) -> None:
-    """digestbot's logging: one escaping stderr handler on the root logger (replacing an earlier one),
-    digestbot's own loggers at INFO (DEBUG when verbose), other libraries at WARNING."""
+    """digestbot's logging: one escaping stderr handler on the root logger (replacing an earlier one and
+    any log file), digestbot's own loggers at INFO (DEBUG when verbose), other libraries at WARNING."""
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if isinstance(h, StderrHandler)]:
+    for handler in [h for h in root.handlers if isinstance(h, StderrHandler | LogFileHandler)]:
         root.removeHandler(handler)
+        handler.close()
     root.addHandler(StderrHandler())
     root.setLevel(logging.WARNING)
     logging.getLogger("digestbot").setLevel(logging.DEBUG if verbose else logging.INFO)
+
+
+def log_to_file(path: Path, *, fmt: LogFormat = "text", screen: bool = False) -> None:
+    """Every log line (at the levels ``configure_logging`` set) also goes to ``path``, appended; unless
+    ``screen``, only warnings and errors still reach stderr. The console chat's screen is the chat."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, LogFileHandler)]:
+        root.removeHandler(old)
+        old.close()
+    log_file = LogFileHandler(path)
+    log_file.setFormatter(formatter(fmt))
+    root.addHandler(log_file)
+    for handler in root.handlers:
+        if isinstance(handler, StderrHandler):
+            handler.setLevel(logging.NOTSET if screen else logging.WARNING)
+
+
+class LogFileHandler(logging.FileHandler):
+    """The log file ``log_to_file`` installs (a class of its own, so a second call replaces it)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, encoding="utf-8")
 
 
 def use_format(fmt: LogFormat) -> None:

@@ -1,7 +1,8 @@
 """Signals for operators: ``/readyz`` (can this replica serve?) and ``/metrics`` (Prometheus).
 
 ``/healthz`` (in ``server``) stays liveness: the process answers. ``/readyz`` answers 200 only while the
-database answers and the search index is loaded, else 503 with the reason, so a load balancer sends no
+database answers and the search index is loaded, else 503 with the reason (never a database URL or an
+error's text: anyone may call it; the details go to the log), so a load balancer sends no
 traffic to a replica that cannot answer. The metrics are kept by ``PrometheusSink``, the core's
 ``MetricsSink``, in a registry of its own (no global state, several in one process for the tests).
 """
@@ -17,7 +18,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from digestbot.core import Digestbot, Readiness
+from digestbot.asgi import Throttled
+from digestbot.core import DATABASE_UNAVAILABLE, Digestbot, Readiness
 
 READY_PATH = "/readyz"
 METRICS_PATH = "/metrics"
@@ -86,6 +88,7 @@ class ReadinessProbe:
         self.check = check
         self.timeout = timeout
         self._running: asyncio.Future[Readiness] | None = None
+        self.slow = Throttled(f"readyz: the database did not answer within {timeout:g} s (%d time(s))")
 
     async def __call__(self) -> Readiness:
         """The check's result, or not ready when it did not finish within ``timeout`` seconds."""
@@ -94,7 +97,8 @@ class ReadinessProbe:
         try:
             return await asyncio.wait_for(asyncio.shield(self._running), self.timeout)
         except TimeoutError:
-            return Readiness(False, f"the database did not answer within {self.timeout:g} s")
+            self.slow.note()
+            return Readiness(False, DATABASE_UNAVAILABLE)
 
 
 def ops_routes(check: Callable[[], Readiness], sink: PrometheusSink) -> list[BaseRoute]:

@@ -6,6 +6,7 @@ The one place that knows every platform; the core only sees the ``Publisher`` an
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,9 @@ from digestbot.delivery import Publisher
 from digestbot.domain import Destination
 from digestbot.settings import Settings
 from digestbot.watching import DirectMessenger
+
+log = logging.getLogger(__name__)
+MAX_NAMED = 10  # channels named in the start-up warning
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -85,8 +89,28 @@ def _slack_client(settings: Settings) -> tuple[WebClient, BotTokens | None]:
 
 def configured_destinations(settings: Settings) -> list[Destination]:
     """The channels listed in the config ("slack:C0123", a bare Slack channel id, or "slack:T0123/C0123"
-    for a channel of one workspace among many)."""
-    return [_destination(channel) for channel in settings.channels]
+    for a channel of one workspace among many) that a token can post to. Those no token can post to are
+    left out, so no cycle tries them, and named in one warning (this runs once, as the process starts)."""
+    listed = [_destination(channel) for channel in settings.channels]
+    left_out = unservable(settings, listed)
+    if left_out:
+        names = ", ".join(dest.channel_id for dest in left_out[:MAX_NAMED])
+        more = f" and {len(left_out) - MAX_NAMED} more" if len(left_out) > MAX_NAMED else ""
+        log.warning(
+            "Slack: configured channel(s) %s%s name no workspace, and no bot token is set to post there:"
+            " left out (list each as slack:TEAM_ID/CHANNEL_ID, or /digest subscribe in it)",
+            names,
+            more,
+        )
+    return [dest for dest in listed if dest not in left_out]
+
+
+def unservable(settings: Settings, listed: Sequence[Destination]) -> list[Destination]:
+    """The listed channels no token can post to: with many workspaces (OAuth) and no bot token to fall
+    back on, those that name no workspace."""
+    if not settings.slack_oauth or settings.slack_bot_token is not None:
+        return []
+    return [dest for dest in listed if dest.workspace is None]
 
 
 def _destination(channel: str) -> Destination:

@@ -17,7 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from digestbot.core import Digestbot
 from digestbot.delivery import DeliveryReport
-from digestbot.errors import ConfigError, DigestbotError
+from digestbot.errors import ConfigError, DatabaseUnavailable, DigestbotError
 from digestbot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -91,11 +91,15 @@ def announce(core: Digestbot, boards: Sequence[HomeBoard] = ()) -> None:
                 len(notices.unreachable),
                 len(notices.unconfirmed),
             )
+    except DatabaseUnavailable:
+        pass  # logged once per outage by the store; the ledger finishes next time
     except Exception:
         log.exception("watch notices failed; tried again at the next run")
     for board in boards:
         try:
             board.refresh()
+        except DatabaseUnavailable:
+            pass
         except Exception:
             log.exception("refreshing homes failed")
 
@@ -131,6 +135,8 @@ def sync_index(core: Digestbot, boards: Sequence[HomeBoard] = ()) -> None:
     (runs every few seconds)."""
     try:
         changed = core.sync_index()
+    except DatabaseUnavailable:  # the store logs an outage once, not every few seconds
+        return
     except Exception:
         log.exception("could not refresh the index; trying again at the next check")
         return

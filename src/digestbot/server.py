@@ -4,12 +4,14 @@ OAuth, and a seam for other routes (Teams, ``/readyz``, ``/metrics``).
 Slack's request endpoint is guarded before Bolt sees a request, in this order: bodies over 1 MB get 413,
 bodies still arriving after 10 s get 408; a missing, stale or wrong signature gets 401 before anything
 parses the body (a rate-limited log line, not a traceback per request); bodies that are not well-formed
-JSON / form data get 400. None of these touch any state.
+JSON / form data (or JSON nested deeper than ``asgi.MAX_JSON_DEPTH``) get 400 and a rate-limited log line.
+None of these touch any state. While the database is down, signed requests get 503 (the store logs the
+outage once).
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
@@ -23,7 +25,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from digestbot.asgi import BODY_TIMEOUT_SECONDS, BodyRejected, Throttled, read_limited
+from digestbot.asgi import (
+    BODY_TIMEOUT_SECONDS,
+    BodyRejected,
+    MalformedJson,
+    Throttled,
+    parse_json,
+    read_limited,
+)
 from digestbot.conversation import Conversations
 from digestbot.platforms import slack_configured
 from digestbot.settings import Settings
@@ -58,7 +67,8 @@ def build_asgi_app(
         secret = settings.slack_signing_secret
         # Without a signing secret (a Socket Mode app) a random one: no HTTP request can ever verify.
         key = secret.get_secret_value() if secret is not None else secrets.token_hex(32)
-        routes.append(Route(SLACK_PATH, slack_endpoint(slack_app, key), methods=["POST"]))
+        endpoint = slack_endpoint(slack_app, key, available=conversations.available)
+        routes.append(Route(SLACK_PATH, endpoint, methods=["POST"]))
     if slack_app is not None:
         routes.extend(oauth_routes(slack_app))
     routes.extend(extra_routes)
@@ -76,14 +86,16 @@ def slack_endpoint(
     *,
     max_bytes: int = MAX_BODY_BYTES,
     body_timeout: float = BODY_TIMEOUT_SECONDS,
+    available: Callable[[], bool] = lambda: True,
 ) -> Endpoint:
     """Events, slash commands and interactivity for one Bolt app, behind the size, time, signature and
-    syntax guards."""
+    syntax guards; 503 while ``available`` says the database is down (Slack retries events)."""
     verifier = SignatureVerifier(signing_secret)
     refused = Throttled(
         "Slack: refused %d request(s) without a valid signature (logged at most once a minute)"
     )
     disconnects = Throttled("Slack: %d client(s) hung up before sending the whole body")
+    malformed = Throttled("Slack: refused %d signed request(s) whose body is not a well-formed payload")
 
     async def endpoint(request: Request) -> Response:
         if not plausibly_signed(request.headers):
@@ -97,7 +109,10 @@ def slack_endpoint(
             refused.note()
             return PlainTextResponse("invalid signature", status_code=401)
         if not well_formed(body, request.headers.get("content-type", "")):
+            malformed.note()
             return PlainTextResponse("malformed payload", status_code=400)
+        if not await asyncio.to_thread(available):
+            return PlainTextResponse("service unavailable", status_code=503, headers={"Retry-After": "30"})
         try:
             bolt_request = to_async_bolt_request(request, body)
         except (TypeError, ValueError, KeyError, AttributeError, IndexError):
@@ -144,7 +159,7 @@ def well_formed(body: bytes, content_type: str) -> bool:
 
 def _json_object(text: str) -> bool:
     try:
-        parsed: Any = json.loads(text)
-    except ValueError:
+        parsed: Any = parse_json(text)
+    except MalformedJson:
         return False
     return isinstance(parsed, dict)

@@ -6,6 +6,7 @@ Secrets are ``SecretStr`` so they never appear in a repr or a log line.
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,6 +17,8 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from digestbot.errors import ConfigError
 
 DEFAULT_CONFIG_FILE = Path("config/digestbot.toml")
 # The bot scopes an OAuth install asks for: config/slack-manifest.yaml's (a test keeps them equal).
@@ -114,6 +117,12 @@ class Settings(BaseSettings):
     )
     slack_token_rotation_minutes: int = Field(
         default=120, ge=1, le=720, description="Refresh a rotating token this long before it expires."
+    )
+    slack_max_pending_installs: int = Field(
+        default=500,
+        ge=1,
+        le=100_000,
+        description="Unfinished installs at once; /slack/install says 429 past it.",
     )
 
     # Teams
@@ -259,5 +268,21 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     toml_file = config_file if config_file is not None else DEFAULT_CONFIG_FILE
     bound = type("Settings", (Settings,), {"model_config": {**Settings.model_config, "toml_file": toml_file}})
     given = {key: value for key, value in overrides.items() if value is not None}
-    settings: Settings = bound(**given)
+    try:
+        settings: Settings = bound(**given)
+    except RecursionError:  # tomllib and json parse nesting recursively: 100,000 `[` exhaust the stack
+        raise ConfigError(f"{_too_deep(toml_file)}: nested too deeply to read") from None
     return settings
+
+
+def _too_deep(toml_file: Path) -> str:
+    """Which input was nested too deeply: the config file if it is, else a ``DIGESTBOT_*`` variable
+    (pydantic-settings reads list and table values from the environment as JSON)."""
+    try:
+        with toml_file.open("rb") as file:
+            tomllib.load(file)
+    except RecursionError:
+        return str(toml_file)
+    except (OSError, ValueError):
+        pass
+    return "a DIGESTBOT_* environment variable"

@@ -1,27 +1,27 @@
 """Watch notifications: when a new issue has items about a topic someone watches, a direct message.
 
-Each (watch, issue) is handled once, through the watch ledger: claimed before the issue is matched,
-marked ``sending`` before the message goes out, finished after. Several replicas may notify at once;
-exactly one wins each claim. A claim left ``sending`` by a process that died is in doubt: the messenger
-looks for the message first where its platform can (Slack), and where it cannot, nothing is sent again —
-a watch notice is sent at most once. The due issues of a watch are those after ``Watch.since`` (the
-newest issue when it began), so issues ingested while the bot was down are caught up, never the backlog.
+This module decides what goes to whom; sending it once is the outbox's (``digestbot.outbox``): each
+(watch, issue) is claimed before the issue is matched, marked ``sending`` before the message goes out,
+finished after. Several replicas may notify at once; exactly one wins each claim. A claim left
+``sending`` by a process that died is in doubt: the messenger looks for the message first where its
+platform can (Slack), and where it cannot, the outbox's guarantee for watch notices holds (at most once:
+not sent again). The due issues of a watch are those after ``Watch.since`` (the newest issue when it
+began), so issues ingested while the bot was down are caught up, never the backlog.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
-from digestbot.delivery import PostError
 from digestbot.domain import AnswerItem, Watch
-from digestbot.store.notices import FINISHED, NoticeClaim, NoticeLedger
+from digestbot.outbox import Dispatcher, Sender, Sent, Unreachable, notice_key
+from digestbot.store.models import Kind
+from digestbot.store.outbox import OPEN, Address, Outbox
 from digestbot.store.watches import WatchStore
 
-log = logging.getLogger(__name__)
+__all__ = ["DirectMessenger", "Notice", "NoticeReport", "Unreachable", "WatchNotifier"]
 
 Matcher = Callable[[str, dt.date], tuple[AnswerItem, ...]]  # (topic, issue date) -> its items about it
 
@@ -37,31 +37,10 @@ class Notice:
     @property
     def key(self) -> str:
         """The identity the message carries (Slack message metadata), to find it after a crash."""
-        return f"digestbot-watch-{self.watch.id}-{self.issue_date.isoformat()}"
+        return notice_key(self.watch.id, self.issue_date)
 
 
-class Unreachable(PostError):
-    """The user cannot be messaged directly (a Teams user with no 1:1 chat with the bot yet)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, certain=True)
-
-
-class DirectMessenger(Protocol):
-    """Sends notices to users of one platform (a port; Slack, Teams and the console implement it).
-
-    ``can_look``: whether the platform can list what the bot sent a user (so ``find_notice`` means
-    something); without it, a notice whose sender died mid-send is not sent again."""
-
-    platform: str
-    can_look: bool
-
-    def find_notice(self, notice: Notice) -> str | None:
-        """The reference of the message of this notice already sent to its user, if there is one."""
-
-    def send_notice(self, notice: Notice) -> str:
-        """Send the notice to its watch's user; a reference to the message. PostError on failure,
-        ``Unreachable`` when the user cannot be messaged at all."""
+DirectMessenger = Sender[Notice]  # sends notices to the users of one platform (Slack, Teams, the console)
 
 
 @dataclass
@@ -77,17 +56,25 @@ class NoticeReport:
     busy: list[tuple[Watch, dt.date]] = field(default_factory=list)  # another live process holds it
 
 
+def notice_address(watch: Watch, day: dt.date) -> Address:
+    """The outbox row of a watch's notice of an issue."""
+    recipient = watch.recipient
+    key = notice_key(watch.id, day)
+    return Address(Kind.WATCH_NOTICE, key, recipient.platform, recipient.user_id, day, watch.id)
+
+
 class WatchNotifier:
     """Matches every watch against its due issues and sends the notices, through the messengers."""
 
     def __init__(
         self,
         watches: WatchStore,
-        ledger: NoticeLedger,
+        outbox: Outbox,
         messengers: Sequence[DirectMessenger] = (),
     ) -> None:
         self.watches = watches
-        self.ledger = ledger
+        self.outbox = outbox
+        self.dispatcher = Dispatcher(outbox)
         self.messengers = {messenger.platform: messenger for messenger in messengers}
 
     def attach(self, messenger: DirectMessenger) -> None:
@@ -110,76 +97,41 @@ class WatchNotifier:
         on an empty archive starts with the newest issue (the first run), never the backlog."""
         if not dates:
             return []
-        states = self.ledger.states(watch.id)
+        states = self.outbox.watch_states(watch.id)
         since = watch.since
         if since is None:
             since = min(states, default=dates[-1]) - dt.timedelta(days=1)
-        return [day for day in dates if day > since and states.get(day) not in FINISHED]
+        return [day for day in dates if day > since and (day not in states or states[day] in OPEN)]
 
     def _notify_one(self, watch: Watch, day: dt.date, matcher: Matcher, report: NoticeReport) -> None:
-        claim = self.ledger.claim(watch.id, day)
-        if claim is NoticeClaim.DONE:
-            return
-        if claim is NoticeClaim.BUSY:
-            report.busy.append((watch, day))
-            return
-        with self.ledger.keep(watch.id, day):
+        composed: list[Notice] = []
+
+        def compose() -> Notice | None:  # under the claim: the issue is matched once
             items = matcher(watch.topic, day)
-            if not items:
-                self.ledger.finish(watch.id, day, "none")
+            composed.extend([Notice(watch, day, items)] if items else [])
+            return composed[0] if composed else None
+
+        messenger = self.messengers[watch.recipient.platform]
+        done = self.dispatcher.dispatch(notice_address(watch, day), messenger, compose)
+        notice = composed[0] if composed else None
+        match done.outcome:
+            case Sent.BUSY:
+                report.busy.append((watch, day))
+            case Sent.NOTHING:
                 report.unmatched.append((watch, day))
-                return
-            notice = Notice(watch, day, items)
-            if claim is NoticeClaim.IN_DOUBT and self._settled(notice, report):
-                return
-            self._send(notice, report)
+            case Sent.DONE:
+                pass
+            case outcome if notice is not None:
+                self._report(notice, outcome, done.error, report)
 
-    def _settled(self, notice: Notice, report: NoticeReport) -> bool:
-        """For a claim in doubt: whether the notice is settled without sending (found, or unknowable)."""
-        messenger, watch = self.messengers[notice.watch.recipient.platform], notice.watch
-        if not messenger.can_look:
-            log.warning(
-                "watch %s: the notice of %s may have been sent; not sending it again",
-                watch.id,
-                notice.issue_date,
-            )
-            self.ledger.finish(watch.id, notice.issue_date, "unconfirmed")
-            report.unconfirmed.append(notice)
-            return True
-        try:
-            ref = messenger.find_notice(notice)
-        except PostError as exc:  # still in doubt: the next run looks again
-            self.ledger.abandon(watch.id, notice.issue_date)
-            report.failed.append((notice, str(exc)))
-            return True
-        if ref is not None:
-            self.ledger.finish(watch.id, notice.issue_date, "sent", ref)
-            report.found.append(notice)
-        return ref is not None
-
-    def _send(self, notice: Notice, report: NoticeReport) -> None:
-        watch, day = notice.watch, notice.issue_date
-        if not self.ledger.sending(watch.id, day):
-            report.busy.append((watch, day))  # taken over meanwhile: the other process finishes it
-            return
-        try:
-            ref = self.messengers[watch.recipient.platform].send_notice(notice)
-        except Unreachable as exc:
-            log.info("watch %s: %s", watch.id, exc)
-            self.ledger.finish(watch.id, day, "unreachable")
-            report.unreachable.append(notice)
-            return
-        except PostError as exc:
-            self._failed(notice, exc, report)
-            return
-        self.ledger.finish(watch.id, day, "sent", ref)
-        report.sent.append(notice)
-
-    def _failed(self, notice: Notice, exc: PostError, report: NoticeReport) -> None:
-        watch, day = notice.watch, notice.issue_date
-        if exc.certain:
-            self.ledger.release(watch.id, day)
+    def _report(self, notice: Notice, outcome: Sent, error: str | None, report: NoticeReport) -> None:
+        lists = {
+            Sent.SENT: report.sent,
+            Sent.FOUND: report.found,
+            Sent.UNREACHABLE: report.unreachable,
+            Sent.UNCONFIRMED: report.unconfirmed,
+        }
+        if outcome in lists:
+            lists[outcome].append(notice)
         else:
-            self.ledger.abandon(watch.id, day)
-        log.warning("watch %s: the notice of %s failed: %s", watch.id, day, exc)
-        report.failed.append((notice, str(exc)))
+            report.failed.append((notice, error or outcome.value))

@@ -10,10 +10,10 @@ import httpx
 from sqlalchemy import func, select
 
 from digestbot.domain import Issue, Item, Section
-from digestbot.slack import testing
-from digestbot.slack.emulator import SlackEmulator
 from digestbot.store import Database
 from digestbot.store.models import SeenEventRow, SubscriptionRow, ThreadRow
+from digestbot.testing import slack_requests
+from digestbot.testing.slack_emulator import SlackEmulator
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
@@ -97,37 +97,39 @@ class SlackDriver:
         self._responses = 0
 
     def post(self, body: bytes, content_type: str, **headers: str) -> httpx.Response:
-        signed = testing.signed_headers(body, content_type, secret=self.secret)
+        signed = slack_requests.signed_headers(body, content_type, secret=self.secret)
         return self.http.post(self.url, content=body, headers={**signed, **headers})
 
     def command(self, text: str, *, channel: str = CHANNEL, user: str = ALICE) -> httpx.Response:
         """``/digest text``; its response URL points at the emulator."""
         self._responses += 1
         url = self.emulator.response_url(f"cmd-{self._responses}")
-        return self.post(testing.slash_command(text, url, channel=channel, user=user), FORM)
+        return self.post(slack_requests.slash_command(text, url, channel=channel, user=user), FORM)
 
     def click_share(self, question: str, *, channel: str = CHANNEL, user: str = ALICE) -> httpx.Response:
         self._responses += 1
         url = self.emulator.response_url(f"click-{self._responses}")
-        return self.post(testing.share_click(question, url, channel=channel, user=user), FORM)
+        return self.post(slack_requests.share_click(question, url, channel=channel, user=user), FORM)
 
     def click(self, action_id: str, value: str, *, user: str = ALICE, home: bool = False) -> httpx.Response:
         """A click on a button under an ephemeral reply in ``CHANNEL``, or on the Home tab (``home``)."""
         self._responses += 1
         url = self.emulator.response_url(f"click-{self._responses}")
-        body = testing.button_click(action_id, value, user=user, channel=CHANNEL, response_url=url, home=home)
+        body = slack_requests.button_click(
+            action_id, value, user=user, channel=CHANNEL, response_url=url, home=home
+        )
         return self.post(body, FORM)
 
     def submit(
         self, callback_id: str, values: dict[str, dict[str, str]], *, user: str = ALICE
     ) -> httpx.Response:
         """A modal's submission."""
-        return self.post(testing.view_submission(callback_id, values, user=user), FORM)
+        return self.post(slack_requests.view_submission(callback_id, values, user=user), FORM)
 
     def event(self, event: dict[str, Any], event_id: str, *, retry: int = 0) -> httpx.Response:
         """An Events API delivery; ``retry`` > 0 marks it as Slack's redelivery."""
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
-        return self.post(testing.event_callback(event, event_id), "application/json", **headers)
+        return self.post(slack_requests.event_callback(event, event_id), "application/json", **headers)
 
     def close(self) -> None:
         self.http.close()

@@ -19,8 +19,8 @@ from digestbot.domain import Answer, Issue
 from digestbot.errors import NotFoundError
 from digestbot.server import TEAMS_PATH, build_asgi_app
 from digestbot.settings import Settings
-from digestbot.slack import testing
-from digestbot.slack.emulator import RESPONSE_URL, SlackEmulator
+from digestbot.testing import slack_requests
+from digestbot.testing.slack_emulator import RESPONSE_URL, SlackEmulator
 from tests.fakes import FailingLibrary
 from tests.slack.support import ALICE, CHANNEL, SIGNING_SECRET
 
@@ -48,10 +48,10 @@ class GatedLibrary(FailingLibrary):
 async def command(
     settings: Settings, conversations: Conversations, emulator: SlackEmulator, text: str
 ) -> httpx.Response:
-    body = testing.slash_command(text, emulator.response_url("r1"), channel=CHANNEL, user=ALICE)
+    body = slack_requests.slash_command(text, emulator.response_url("r1"), channel=CHANNEL, user=ALICE)
     transport = httpx.ASGITransport(app=build_asgi_app(settings, conversations))
     async with httpx.AsyncClient(transport=transport, base_url="http://slack.test") as client:
-        headers = testing.signed_headers(body, FORM, secret=SIGNING_SECRET)
+        headers = slack_requests.signed_headers(body, FORM, secret=SIGNING_SECRET)
         return await client.post("/slack/events", content=body, headers=headers)
 
 

@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from digestbot.slack.emulator import RESPONSE_URL, Failure, SlackEmulator
+from digestbot.testing.slack_emulator import RESPONSE_URL, Failure, SlackEmulator
 
 
 def client(emulator: SlackEmulator) -> WebClient:

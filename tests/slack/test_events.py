@@ -8,7 +8,7 @@ import pytest
 
 from digestbot.core import Digestbot
 from digestbot.logs import configure_logging
-from digestbot.slack.emulator import Failure, SlackEmulator
+from digestbot.testing.slack_emulator import Failure, SlackEmulator
 from tests.slack.support import CHANNEL, DM, SlackDriver, message
 
 BOT = "UBOTEMU01"

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from digestbot.slack import testing
-from digestbot.slack.emulator import SlackEmulator
 from digestbot.store import Database
+from digestbot.testing import slack_requests
+from digestbot.testing.slack_emulator import SlackEmulator
 from tests.slack.support import CHANNEL, DM, SIGNING_SECRET, SlackDriver, message, row_counts
 
 JSON = "application/json"
@@ -18,7 +18,7 @@ FORM = "application/x-www-form-urlencoded"
 
 
 def dm_event(event_id: str) -> bytes:
-    return testing.event_callback(message("ransomware", "1700000000.000100", channel=DM), event_id)
+    return slack_requests.event_callback(message("ransomware", "1700000000.000100", channel=DM), event_id)
 
 
 def send(slack: SlackDriver, body: bytes, headers: dict[str, str]) -> httpx.Response:
@@ -28,11 +28,16 @@ def send(slack: SlackDriver, body: bytes, headers: dict[str, str]) -> httpx.Resp
 @pytest.mark.parametrize(
     ("name", "body", "headers", "status"),
     [
-        ("wrong secret", dm_event("Ev1"), testing.signed_headers(dm_event("Ev1"), JSON, secret="wrong"), 401),
+        (
+            "wrong secret",
+            dm_event("Ev1"),
+            slack_requests.signed_headers(dm_event("Ev1"), JSON, secret="wrong"),
+            401,
+        ),
         (
             "stale timestamp",
             dm_event("Ev2"),
-            testing.signed_headers(dm_event("Ev2"), JSON, secret=SIGNING_SECRET, age=6 * 60),
+            slack_requests.signed_headers(dm_event("Ev2"), JSON, secret=SIGNING_SECRET, age=6 * 60),
             401,
         ),
         ("no signature", dm_event("Ev3"), {"Content-Type": JSON}, 401),
@@ -55,7 +60,7 @@ def test_bad_requests_are_rejected_without_touching_state(
 ) -> None:
     before = row_counts(db)
     content_type = FORM if body.startswith(b"payload=") else JSON
-    signed = headers or testing.signed_headers(body, content_type, secret=SIGNING_SECRET)
+    signed = headers or slack_requests.signed_headers(body, content_type, secret=SIGNING_SECRET)
     assert send(slack, body, signed).status_code == status, name
     assert emulator.calls == []
     assert row_counts(db) == before
@@ -66,7 +71,7 @@ def test_an_oversized_chunked_body_is_cut_off(slack: SlackDriver, emulator: Slac
         for _ in range(40):
             yield b"x" * 50_000
 
-    headers = testing.signed_headers(b"", JSON, secret=SIGNING_SECRET)  # signed-looking: worth reading
+    headers = slack_requests.signed_headers(b"", JSON, secret=SIGNING_SECRET)  # signed-looking: worth reading
     response = slack.http.post(slack.url, content=chunks(), headers=headers)
     assert response.status_code == 413
     unsigned = slack.http.post(slack.url, content=chunks(), headers={"Content-Type": JSON})

@@ -13,8 +13,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
-from digestbot.slack.emulator import Failure, SlackEmulator
 from digestbot.slack.handlers import SlackHandlers, is_ignored
+from digestbot.testing.slack_emulator import Failure, SlackEmulator
 from tests.slack.support import ALICE, BOT_TOKEN, CHANNEL
 
 
@@ -26,6 +26,11 @@ class Recorder:
 
     async def __call__(self, *args: Any, **kwargs: Any) -> None:
         self.calls.append({"args": args, **kwargs})
+
+
+def clicked(action_id: str, value: str) -> dict[str, Any]:
+    """The ``actions`` of a block_actions body: one button clicked."""
+    return {"actions": [{"type": "button", "action_id": action_id, "value": value}]}
 
 
 def client(emulator: SlackEmulator) -> AsyncWebClient:
@@ -47,10 +52,9 @@ def test_share_refused_by_slack_says_so_privately(
 ) -> None:
     emulator.fail("chat.postMessage", Failure(status=200, error="channel_not_found", retry_after=None))
     ack, respond = Recorder(), Recorder()
-    body = {"channel": {"id": "G0PRIVATE"}, "user": {"id": ALICE}}
-    action = {"value": "ransomware"}
+    body = {"channel": {"id": "G0PRIVATE"}, "user": {"id": ALICE}, **clicked("digest_share", "ransomware")}
     handlers = SlackHandlers(conversations)
-    asyncio.run(handlers.on_share(ack, body, action, client(emulator), respond))  # type: ignore[arg-type]
+    asyncio.run(handlers.on_share(ack, body, client(emulator), respond))  # type: ignore[arg-type]
     (reply,) = respond.calls
     assert "can't post in this channel" in reply["text"]
     assert core.chat.thread("slack", "G0PRIVATE", "1700000000.000001") is None
@@ -60,9 +64,9 @@ def test_share_remembers_the_posted_thread_with_its_issue(
     core: Digestbot, conversations: Conversations, emulator: SlackEmulator
 ) -> None:
     ack, respond = Recorder(), Recorder()
-    body = {"channel": {"id": CHANNEL}, "user": {"id": ALICE}}
+    body = {"channel": {"id": CHANNEL}, "user": {"id": ALICE}, **clicked("digest_share", "ceasefire")}
     share = SlackHandlers(conversations).on_share
-    asyncio.run(share(ack, body, {"value": "ceasefire"}, client(emulator), respond))  # type: ignore[arg-type]
+    asyncio.run(share(ack, body, client(emulator), respond))  # type: ignore[arg-type]
     (post,) = emulator.calls_to("chat.postMessage")
     thread = core.chat.thread("slack", CHANNEL, "1700000000.000001")
     assert thread is not None and thread.issue_date == dt.date(2024, 7, 9)
@@ -83,9 +87,14 @@ def test_details_of_a_private_answer_come_privately(
 ) -> None:
     [hit] = core.ask("ceasefire talks Doha").hits
     ack, respond = Recorder(), Recorder()
-    body = {"channel": {"id": CHANNEL}, "user": {"id": ALICE}, "container": {"is_ephemeral": True}}
+    body = {
+        "channel": {"id": CHANNEL},
+        "user": {"id": ALICE},
+        "container": {"is_ephemeral": True},
+        **clicked("digest_details", str(hit.item_id)),
+    }
     details = SlackHandlers(conversations).on_details
-    asyncio.run(details(ack, body, {"value": str(hit.item_id)}, client(emulator), respond))  # type: ignore[arg-type]
+    asyncio.run(details(ack, body, client(emulator), respond))  # type: ignore[arg-type]
     (reply,) = respond.calls
     assert reply["response_type"] == "ephemeral" and reply["replace_original"] is False
     assert "Mediators expect" in str(reply["blocks"])  # the analysis, shown on demand
@@ -101,9 +110,10 @@ def test_details_of_a_public_answer_go_in_its_thread(
         "user": {"id": ALICE},
         "container": {"message_ts": "1700000000.000100", "is_ephemeral": False},
         "message": {"ts": "1700000000.000100"},
+        **clicked("digest_details", str(hit.item_id)),
     }
     details = SlackHandlers(conversations).on_details
-    asyncio.run(details(Recorder(), body, {"value": str(hit.item_id)}, client(emulator), Recorder()))  # type: ignore[arg-type]
+    asyncio.run(details(Recorder(), body, client(emulator), Recorder()))  # type: ignore[arg-type]
     (post,) = emulator.calls_to("chat.postMessage")
     assert post.body["thread_ts"] == "1700000000.000100"
     assert "Mediators expect" in str(post.body["blocks"])

@@ -19,10 +19,10 @@ from digestbot.asgi import ServerThread
 from digestbot.conversation import Conversations
 from digestbot.server import SLACK_PATH, build_asgi_app, slack_endpoint
 from digestbot.settings import Settings
-from digestbot.slack import testing
 from digestbot.slack.app import build_slack_app
-from digestbot.slack.emulator import SlackEmulator
 from digestbot.store import Database
+from digestbot.testing import slack_requests
+from digestbot.testing.slack_emulator import SlackEmulator
 from tests.slack.support import SIGNING_SECRET, row_counts
 
 UNSIGNED_EVENT = json.dumps({"type": "event_callback", "event": {"type": "message", "user": 7}}).encode()
@@ -84,7 +84,7 @@ def test_odd_timestamps_and_signatures_get_401_not_500(
 def test_a_signed_event_with_odd_fields_does_not_crash(
     settings: Settings, conversations: Conversations
 ) -> None:
-    signed = testing.signed_headers(UNSIGNED_EVENT, "application/json", secret=SIGNING_SECRET)
+    signed = slack_requests.signed_headers(UNSIGNED_EVENT, "application/json", secret=SIGNING_SECRET)
     assert post_all(build_asgi_app(settings, conversations), [(UNSIGNED_EVENT, signed)])[0] < 500
 
 
@@ -131,7 +131,7 @@ def test_a_client_hanging_up_mid_body_is_one_line_not_a_traceback(
     settings: Settings, conversations: Conversations, caplog: pytest.LogCaptureFixture
 ) -> None:
     headers = {
-        **testing.signed_headers(b"{}", "application/json", secret=SIGNING_SECRET),
+        **slack_requests.signed_headers(b"{}", "application/json", secret=SIGNING_SECRET),
         "Content-Length": "90",
     }
     app = endpoint_app(settings, conversations, body_timeout=5)
@@ -148,7 +148,7 @@ def test_a_client_hanging_up_mid_body_is_one_line_not_a_traceback(
 def test_a_body_that_never_finishes_gets_408_over_a_real_socket(
     settings: Settings, conversations: Conversations
 ) -> None:
-    headers = testing.signed_headers(b"{}", "application/json", secret=SIGNING_SECRET)
+    headers = slack_requests.signed_headers(b"{}", "application/json", secret=SIGNING_SECRET)
     with (
         ServerThread(endpoint_app(settings, conversations, body_timeout=0.5)) as server,
         socket.create_connection(("127.0.0.1", server.port), timeout=10) as client,
@@ -167,6 +167,39 @@ def test_oversized_bodies_still_get_413(
     settings: Settings, conversations: Conversations, emulator: SlackEmulator
 ) -> None:
     body = b'{"pad": "' + b"x" * 1_100_000 + b'"}'
-    signed = testing.signed_headers(body, "application/json", secret=SIGNING_SECRET)
+    signed = slack_requests.signed_headers(body, "application/json", secret=SIGNING_SECRET)
     assert post_all(build_asgi_app(settings, conversations), [(body, signed)]) == [413]
     assert emulator.calls == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"[" * 200_000, "application/json"),
+        (
+            b'{"type": "event_callback", "event": ' + b"[" * 200_000 + b"]" * 200_000 + b"}",
+            "application/json",
+        ),
+        (b'{"a": ' * 100 + b"1" + b"}" * 100, "application/json"),  # parses, but deeper than any payload
+        (b"payload=" + b"%5B" * 100_000, FORM),
+    ],
+    ids=["brackets", "balanced", "over-the-depth-limit", "form-payload"],
+)
+def test_a_signed_body_nested_too_deeply_is_400_and_one_line(
+    settings: Settings,
+    conversations: Conversations,
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+    body: bytes,
+    content_type: str,
+) -> None:
+    """Issue 19 #4: `[` x 200,000, signed, was a 500 and a 4 KB RecursionError traceback."""
+    before = row_counts(db)
+    signed = slack_requests.signed_headers(body, content_type, secret=SIGNING_SECRET)
+    with caplog.at_level(logging.DEBUG):
+        statuses = post_all(build_asgi_app(settings, conversations), [(body, signed)] * 3)
+    assert statuses == [400] * 3
+    [line] = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert line.getMessage().startswith("Slack: refused 1 signed request(s) whose body is not")
+    assert line.exc_info is None and "Traceback" not in caplog.text
+    assert row_counts(db) == before

@@ -6,118 +6,29 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from pydantic import SecretStr
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy import func, select
 
 from digestbot.app import build_conversations
-from digestbot.asgi import ServerThread
-from digestbot.core import Digestbot
 from digestbot.domain import Destination
 from digestbot.server import build_asgi_app
-from digestbot.settings import Settings
-from digestbot.slack import testing
-from digestbot.slack.emulator import RESPONSE_URL, SlackEmulator
-from digestbot.slack.publisher import SlackPublisher, build_web_client
-from digestbot.slack.tokens import installed_tokens, sync_engine
+from digestbot.slack.home import SlackHomeBoard
+from digestbot.slack.publisher import build_web_client
+from digestbot.slack.tokens import InstalledTokens, installed_tokens
 from digestbot.store.models import slack_oauth_states
-from tests.fakes import fake_core, fake_settings
-from tests.slack.support import ALICE, FORM, ISSUES, SIGNING_SECRET
+from digestbot.testing import slack_requests as testing
+from digestbot.testing.slack_emulator import SlackEmulator
+from tests.fakes import fake_core
+from tests.slack.oauth_support import CHANNELS, NORTH, SOUTH, Rig, oauth_settings
+from tests.slack.support import ALICE
+
+JSON = "application/json"
 
 # slack_sdk's async client sends the app's credentials with aiohttp's BasicAuth, deprecated in aiohttp 4.
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
-
-NORTH, SOUTH = "T0NORTH01", "T0SOUTH02"
-CHANNELS = {NORTH: "C0NORTH01", SOUTH: "C0SOUTH01"}
-
-
-@dataclass
-class Rig:
-    """The bot in OAuth mode (server, core, publisher) over one database, and the emulated Slack."""
-
-    emulator: SlackEmulator
-    settings: Settings
-    core: Digestbot
-    url: str
-    http: httpx.Client
-    store: SQLAlchemyInstallationStore  # slack_sdk's own view of the installations
-
-    def install(self, team: str, *, cookie: bool = True) -> httpx.Response:
-        """/slack/install -> Slack's approval page -> /slack/oauth_redirect, as a browser would."""
-        start = self.http.get(f"{self.url}/slack/install", params={"team": team})
-        assert start.status_code == 302, start.text
-        state_cookie = start.headers["set-cookie"].split(";")[0]
-        approved = self.http.get(start.headers["location"])
-        assert approved.status_code == 302
-        headers = {"Cookie": state_cookie} if cookie else {}
-        return self.http.get(approved.headers["location"], headers=headers)
-
-    def command(self, text: str, team: str) -> None:
-        """``/digest text`` in the workspace's channel; waits for the private reply."""
-        replies = len(self.emulator.calls_to(RESPONSE_URL))
-        url = self.emulator.response_url(f"{team}-{replies}")
-        body = testing.slash_command(text, url, channel=CHANNELS[team], user=ALICE, team=team)
-        self.post(body, FORM)
-        self.emulator.wait_for(RESPONSE_URL, replies + 1)
-
-    def post(self, body: bytes, content_type: str) -> httpx.Response:
-        headers = testing.signed_headers(body, content_type, secret=SIGNING_SECRET)
-        response = self.http.post(f"{self.url}/slack/events", content=body, headers=headers)
-        assert response.status_code == 200, response.text
-        return response
-
-    def event(self, event_type: str, team: str, event_id: str, **fields: object) -> None:
-        """An event from a workspace; Bolt acks at once and handles it after (see ``until_forgotten``)."""
-        body = testing.event_callback({"type": event_type, **fields}, event_id, team=team)
-        self.post(body, "application/json")
-
-    def until_forgotten(self, team: str) -> None:
-        """Wait until the workspace's installation is gone (its event is handled after the ack)."""
-        deadline = time.monotonic() + 10
-        while self.store.find_installation(enterprise_id=None, team_id=team) is not None:
-            assert time.monotonic() < deadline, f"{team} was never forgotten"
-            time.sleep(0.02)
-
-    def posts(self, channel: str) -> set[str | None]:
-        """The tokens every chat.postMessage to a channel was made with."""
-        return {c.token for c in self.emulator.calls_to("chat.postMessage") if c.body["channel"] == channel}
-
-
-def oauth_settings(emulator: SlackEmulator, database_url: str, data_dir: Path, **extra: object) -> Settings:
-    return fake_settings(
-        slack_client_id=emulator.client_id,
-        slack_client_secret=SecretStr(emulator.client_secret),
-        slack_signing_secret=SecretStr(SIGNING_SECRET),
-        slack_api_url=emulator.api_url,
-        database_url=database_url,
-        data_dir=data_dir,
-        **extra,
-    )
-
-
-@pytest.fixture
-def rig(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Rig]:
-    lifetime = getattr(request, "param", None)  # token rotation on, tokens living this many seconds
-    with SlackEmulator(token_lifetime=lifetime) as emulator:
-        emulator.add_workspace(NORTH, "Northwind Risk")
-        emulator.add_workspace(SOUTH, "Southmere Ports")
-        settings = oauth_settings(emulator, database_url, tmp_path)
-        client = build_web_client(settings)
-        publisher = SlackPublisher(client, tokens=installed_tokens(settings, client), interval=0.0)
-        core = fake_core(settings, ISSUES, publishers=[publisher])
-        with ServerThread(build_asgi_app(settings, build_conversations(core))) as server:
-            emulator.redirect_uri = f"{server.url}/slack/oauth_redirect"  # as in the app's settings
-            store = SQLAlchemyInstallationStore(client_id=emulator.client_id, engine=sync_engine(settings))
-            with httpx.Client(timeout=10) as http:
-                yield Rig(emulator, settings, core, server.url, http, store)
-            store.engine.dispose()
-        core.archive.db.close()
 
 
 def test_two_workspaces_installed_through_oauth_each_get_the_issue_with_their_own_token(rig: Rig) -> None:
@@ -187,6 +98,56 @@ def test_uninstalling_forgets_that_workspace_alone(rig: Rig) -> None:
     assert [post.dest.channel_id for post in report.posted] == [CHANNELS[SOUTH]]
     assert [post.dest.channel_id for post, _ in report.failed] == ["C0SINGLE1"]  # no workspace, no token
     assert rig.emulator.messages(CHANNELS[NORTH]) == []
+
+
+JUL_16 = """Weekly Security Digest - July 16, 2024
+
+Global Security Matters
+
+Cyber / Defense Technology
+
+  • Ransomware hit the booking system of the port of Tirel, halting its cranes for two days.
+"""
+WATCHERS = {NORTH: "U0NORTHW1", SOUTH: "U0SOUTHW1"}
+
+
+def watch_and_open_home(rig: Rig, team: str) -> None:
+    rig.command("watch ransomware", team, user=WATCHERS[team])
+    published = len(rig.emulator.calls_to("views.publish"))
+    rig.post(testing.event_callback(testing.home_opened(WATCHERS[team]), f"EvHome{team}", team=team), JSON)
+    rig.emulator.wait_for("views.publish", published + 1)
+
+
+def test_uninstalling_forgets_the_workspaces_watches_and_home_viewers_alone(rig: Rig, tmp_path: Path) -> None:
+    assert rig.core.watches is not None
+    for team in (NORTH, SOUTH):
+        rig.install(team)
+        watch_and_open_home(rig, team)
+    rig.emulator.uninstall(NORTH)
+    rig.event("app_uninstalled", NORTH, "EvGone2")
+    deadline = time.monotonic() + 10
+    while rig.core.chat.home_viewers("slack") != [(WATCHERS[SOUTH], SOUTH)]:
+        assert time.monotonic() < deadline, "the north's home viewers were never forgotten"
+        time.sleep(0.02)
+    assert rig.core.watches.of("slack", WATCHERS[NORTH]) == []
+    assert rig.core.watches.recipient("slack", WATCHERS[NORTH]) is None
+    assert [watch.topic for watch in rig.core.watches.of("slack", WATCHERS[SOUTH])] == ["ransomware"]
+
+    rig.emulator.reset()
+    (tmp_path / "2024-07-16.txt").write_text(JUL_16, encoding="utf-8")
+    assert not rig.core.ingest([str(tmp_path / "2024-07-16.txt")]).failed
+    notices = rig.core.notify_watches()
+    assert [notice.watch.recipient.user_id for notice in notices.sent] == [WATCHERS[SOUTH]]
+    assert notices.failed == [] and notices.unreachable == []
+    assert (
+        SlackHomeBoard(build_web_client(rig.settings), rig.conversations, tokens=tokens(rig)).refresh() == 1
+    )
+    revoked = set(rig.emulator.installs.tokens(NORTH))
+    assert not [call.method for call in rig.emulator.calls if call.token in revoked]  # nothing tried there
+
+
+def tokens(rig: Rig) -> InstalledTokens:
+    return installed_tokens(rig.settings, build_web_client(rig.settings))
 
 
 def test_a_revoked_bot_token_forgets_the_workspace_a_revoked_user_token_does_not(rig: Rig) -> None:

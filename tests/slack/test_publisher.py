@@ -11,14 +11,15 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from digestbot.delivery import Deliverer, issue_key
+from digestbot.delivery import Deliverer, Post, issue_key
 from digestbot.domain import Destination, Issue, Item, Section
 from digestbot.settings import Settings
-from digestbot.slack.emulator import Failure, SlackEmulator
 from digestbot.slack.publisher import SlackPublisher, build_web_client
 from digestbot.store import Archive, ChatState, Database
-from digestbot.store.ledger import DEFAULT_LEASE, Ledger
-from digestbot.store.models import utcnow
+from digestbot.store.models import SendState, utcnow
+from digestbot.store.outbox import DEFAULT_LEASE, Outbox
+from digestbot.testing.slack_emulator import Failure, SlackEmulator
+from tests.outbox_support import post_to
 
 CHANNELS = ("C0SEC0001", "C0SEC0002", "C0SEC0003")
 DAY = dt.date(2031, 3, 4)
@@ -47,7 +48,7 @@ class Rig:
         self.publisher = SlackPublisher(build_web_client(settings), interval=0.0)
 
     def deliver(self, clock: Callable[[], dt.datetime] = utcnow) -> None:
-        Deliverer(self.archive, self.chat, Ledger(self.db, clock=clock), [self.publisher]).deliver()
+        Deliverer(self.archive, self.chat, Outbox(self.db, clock=clock), [self.publisher]).deliver()
 
     def top_level(self, channel: str) -> list[str]:
         return [m["metadata"]["event_payload"]["issue"] for m in self.emulator.messages(channel)]
@@ -120,12 +121,12 @@ def test_killed_mid_delivery_then_restarted_leaves_each_channel_with_the_issue_o
     rig.archive.save_issue(issue(), source="test")
     dying = DyingPublisher(rig.publisher.client, interval=0.0, posts_before_death=posts_before_death)
     with pytest.raises(Killed):
-        Deliverer(rig.archive, rig.chat, Ledger(rig.db), [dying]).deliver()
+        Deliverer(rig.archive, rig.chat, Outbox(rig.db), [dying]).deliver()
     rig.deliver(clock=lambda: utcnow() + DEFAULT_LEASE)  # the restart, once the dead claims expired
     for channel in CHANNELS:
         assert rig.top_level(channel) == [issue_key(DAY)], channel
         assert rig.thread(channel) == ["s0p0", "s1p0", "s2p0"], channel
-        assert Ledger(rig.db).state(DAY, "slack", channel) == "posted"
+        assert Outbox(rig.db).state(post_to(DAY, "slack", channel)) is SendState.SENT
 
 
 def test_a_429_storm_delays_but_loses_nothing(rig: Rig) -> None:
@@ -148,7 +149,7 @@ def test_pacing_keeps_about_one_message_per_second_per_channel(
         sleep=clock.sleep,
         clock=clock.now,
     )
-    publisher.post_issue(Destination("slack", "C1"), issue())
+    publisher.send(Post(Destination("slack", "C1"), issue()))
     assert clock.waits == [1.0, 1.0, 1.0]
 
 

@@ -16,8 +16,8 @@ from digestbot.core import Digestbot
 from digestbot.embed import HashingEmbedder
 from digestbot.serve import ChatServer, chat_server
 from digestbot.settings import Settings
-from digestbot.slack import testing
-from digestbot.slack.emulator import SlackEmulator
+from digestbot.testing import slack_requests
+from digestbot.testing.slack_emulator import SlackEmulator
 from tests.slack.socket_server import FakeSocketMode
 from tests.slack.support import APP_TOKEN, BOT_TOKEN, DM, SIGNING_SECRET, message
 
@@ -71,8 +71,8 @@ def test_http_mode_serves_slack_events_and_health(
 
     async def check() -> None:
         assert (await until_healthy(url)).json() == {"status": "ok"}
-        body = testing.event_callback(message("ceasefire", "1700000000.000100", channel=DM), "EvServe")
-        headers = testing.signed_headers(body, "application/json", secret=SIGNING_SECRET)
+        body = slack_requests.event_callback(message("ceasefire", "1700000000.000100", channel=DM), "EvServe")
+        headers = slack_requests.signed_headers(body, "application/json", secret=SIGNING_SECRET)
         async with httpx.AsyncClient() as client:
             assert (
                 await client.post(f"{url}/slack/events", content=body, headers=headers)

@@ -7,8 +7,8 @@ from typing import Any
 
 from digestbot.core import Digestbot
 from digestbot.domain import Destination
-from digestbot.slack.emulator import RESPONSE_URL, SlackEmulator
-from digestbot.slack.testing import TEAM
+from digestbot.testing.slack_emulator import RESPONSE_URL, SlackEmulator
+from digestbot.testing.slack_requests import TEAM
 from tests.slack.support import ALICE, CHANNEL, DM, SlackDriver, mention, message
 
 BOT = "UBOTEMU01"

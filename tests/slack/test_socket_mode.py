@@ -11,9 +11,9 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from digestbot.conversation import Conversations
 from digestbot.settings import Settings
-from digestbot.slack import testing
 from digestbot.slack.app import build_slack_app
-from digestbot.slack.emulator import RESPONSE_URL, SlackEmulator
+from digestbot.testing import slack_requests
+from digestbot.testing.slack_emulator import RESPONSE_URL, SlackEmulator
 from tests.slack.socket_server import FakeSocketMode
 from tests.slack.support import ALICE, APP_TOKEN, BOT_TOKEN, CHANNEL, DM, message
 
@@ -39,7 +39,7 @@ async def round_trip(settings: Settings, emulator: SlackEmulator, conversations:
 
         command = dict(
             parse_qsl(
-                testing.slash_command(
+                slack_requests.slash_command(
                     "ransomware", emulator.response_url("s1"), channel=CHANNEL, user=ALICE
                 ).decode()
             )
@@ -52,7 +52,7 @@ async def round_trip(settings: Settings, emulator: SlackEmulator, conversations:
         )
 
         event = json.loads(
-            testing.event_callback(message("ceasefire", "1700000300.000100", channel=DM), "EvSock")
+            slack_requests.event_callback(message("ceasefire", "1700000300.000100", channel=DM), "EvSock")
         )
         await socket_mode.send("events_api", event)
         (post,) = await asyncio.to_thread(emulator.wait_for, "chat.postMessage")
@@ -61,7 +61,7 @@ async def round_trip(settings: Settings, emulator: SlackEmulator, conversations:
         click = json.loads(
             dict(
                 parse_qsl(
-                    testing.share_click(
+                    slack_requests.share_click(
                         "ceasefire", emulator.response_url("s2"), channel=CHANNEL, user=ALICE
                     ).decode()
                 )

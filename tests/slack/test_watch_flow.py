@@ -5,6 +5,7 @@ issue and the user's watches, its "Remove" and "Ask" work, and it is refreshed w
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,12 @@ from digestbot.cli import build_cli
 from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
 from digestbot.render.slack_home import ASK_ACTION, ASK_VIEW, QUESTION_BLOCK, QUESTION_INPUT
-from digestbot.render.slack_story import NOTICE_EVENT, TIMELINE_ACTION, UNWATCH_ACTION
+from digestbot.render.slack_story import TIMELINE_ACTION, UNWATCH_ACTION
 from digestbot.scheduler import Cycle, run_cycle
 from digestbot.settings import Settings
-from digestbot.slack import testing
-from digestbot.slack.emulator import RESPONSE_URL, SlackEmulator
+from digestbot.slack.messenger import NOTICE_EVENT
+from digestbot.testing import slack_requests
+from digestbot.testing.slack_emulator import RESPONSE_URL, SlackEmulator
 from tests.fakes import fake_core, fake_settings
 from tests.slack.support import ALICE, ISSUE_JUL_9, SlackDriver
 
@@ -122,7 +124,7 @@ def test_opening_app_home_shows_the_latest_issue_and_the_users_watches(
     command(slack, emulator, "watch Kestrel Dynamics")
     command(slack, emulator, "subscribe")
     command(slack, emulator, "watch wipers", user=BOB)
-    assert slack.event(testing.home_opened(ALICE), "EvHome1").status_code == 200
+    assert slack.event(slack_requests.home_opened(ALICE), "EvHome1").status_code == 200
     [publish] = emulator.wait_for("views.publish")
     assert publish.body["user_id"] == ALICE
     home = str(emulator.views[ALICE])
@@ -138,7 +140,7 @@ def test_remove_on_the_home_tab_unwatches_and_publishes_it_again(
     command(slack, emulator, "watch Kestrel Dynamics")
     assert core.watches is not None
     [watch] = [w for w in core.watches.of("slack", ALICE) if w.topic == "ransomware"]
-    slack.event(testing.home_opened(ALICE), "EvHome2")
+    slack.event(slack_requests.home_opened(ALICE), "EvHome2")
     emulator.wait_for("views.publish", 1)
     assert slack.click(UNWATCH_ACTION, str(watch.id), user=BOB, home=True).status_code == 200
     emulator.wait_for("views.publish", 2)  # Bob's own home again: Alice's watch is not his to remove
@@ -180,7 +182,7 @@ def test_homes_are_refreshed_once_when_a_new_issue_arrives(
     conversations: Conversations,
     tmp_path: Path,
 ) -> None:
-    slack.event(testing.home_opened(ALICE), "EvHome3")
+    slack.event(slack_requests.home_opened(ALICE), "EvHome3")
     emulator.wait_for("views.publish", 1)
     boards = platforms.home_boards(settings, conversations)
     run_cycle(core, settings, boards)  # the start-up catch-up: the newest issue is the one shown already
@@ -199,7 +201,8 @@ def test_more_under_a_timeline_shows_its_next_page(slack: SlackDriver, emulator:
     assert first["text"] == "Ransomware: 2 items, 2 Jul 2024 – 9 Jul 2024"
     assert "hospital breach" in str(first["blocks"]) and "port operator" not in str(first["blocks"])
     [more] = [block["elements"][0] for block in first["blocks"] if block["type"] == "actions"]
-    assert (more["action_id"], more["value"]) == (TIMELINE_ACTION, "timeline ransomware page 2")
+    assert more["action_id"] == TIMELINE_ACTION
+    assert json.loads(more["value"]) == {"topic": "ransomware", "page": 2}
     slack.click(TIMELINE_ACTION, more["value"])
     second = emulator.wait_for(RESPONSE_URL, 2)[-1].body
     assert "port operator" in str(second["blocks"]) and "hospital breach" not in str(second["blocks"])

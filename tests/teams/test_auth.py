@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -195,4 +197,59 @@ def test_junk_tokens_get_401_with_one_log_line(
             assert secure.post("/api/messages", content=content, headers=bearer("junk")).status_code == 401
     [line] = [record for record in caplog.records if record.levelno >= logging.WARNING]
     assert line.getMessage().startswith("Teams: refused 1 request(s) without a valid token")
+    assert core.chat.destinations("teams") == []
+
+
+DEEP = b"[" * 200_000
+
+
+def test_a_deeply_nested_body_with_a_junk_token_is_refused_unread(
+    secure: TestClient, core: Digestbot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 19 #4: `[` x 200,000 with any bearer token was a 500 and a traceback before authentication.
+    Now the token is checked first: a body that never ends is not waited for."""
+
+    def endless() -> Iterator[bytes]:
+        yield b"["
+        time.sleep(30)  # never reached: the request is answered before its body is read
+        yield b"]"
+
+    with caplog.at_level(logging.DEBUG):
+        assert secure.post("/api/messages", content=DEEP, headers=bearer("junk")).status_code == 401
+        started = time.monotonic()
+        assert secure.post("/api/messages", content=endless(), headers=bearer("junk")).status_code == 401
+        assert time.monotonic() - started < 5
+    assert "Traceback" not in caplog.text and "RecursionError" not in caplog.text
+    assert core.chat.destinations("teams") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [DEEP, b'{"type": "message", "value": ' + b"[" * 100 + b"]" * 100 + b"}"],
+    ids=["brackets", "over-the-depth-limit"],
+)
+def test_a_deeply_nested_body_with_a_valid_token_is_400_and_one_line(
+    secure: TestClient,
+    connector: Connector,
+    core: Digestbot,
+    identity: Identity,
+    caplog: pytest.LogCaptureFixture,
+    body: bytes,
+) -> None:
+    token = bearer(identity.token(connector.base_url))
+    with caplog.at_level(logging.DEBUG):
+        statuses = [secure.post("/api/messages", content=body, headers=token).status_code for _ in range(3)]
+    assert statuses == [400] * 3
+    [line] = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert line.getMessage() == "Teams: refused 1 request(s) whose body is not a JSON object"
+    assert "Traceback" not in caplog.text
+    assert connector.posts == [] and core.chat.destinations("teams") == []
+
+
+def test_a_deeply_nested_body_in_local_mode_is_400(
+    local: TestClient, core: Digestbot, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        assert local.post("/api/messages", content=DEEP).status_code == 400
+    assert "Traceback" not in caplog.text and "RecursionError" not in caplog.text
     assert core.chat.destinations("teams") == []

@@ -7,10 +7,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from digestbot.core import Digestbot
-from digestbot.delivery import Deliverer, PostError, issue_key
+from digestbot.delivery import Deliverer, Post, PostError, issue_key
 from digestbot.domain import Destination
 from digestbot.settings import Settings
-from digestbot.store.ledger import Ledger
+from digestbot.store.outbox import Outbox
 from digestbot.teams import TeamsPublisher, build_teams_publisher
 from tests.teams import activities as act
 from tests.teams.cards import texts
@@ -29,7 +29,7 @@ def publisher(secure_settings: Settings, connector: Connector, identity: Identit
 
 
 def deliverer(core: Digestbot, publisher: TeamsPublisher) -> Deliverer:
-    return Deliverer(core.archive, core.chat, Ledger(core.chat.db), publishers=[publisher])
+    return Deliverer(core.archive, core.chat, Outbox(core.chat.db), publishers=[publisher])
 
 
 def test_each_installed_conversation_gets_the_new_issue_exactly_once(
@@ -73,7 +73,7 @@ def test_rate_limits_are_waited_out(connector: Connector, publisher: TeamsPublis
     publisher.sleep = waits.append
     connector.failures = [(429, {"Retry-After": "2"}), (429, {})]
     dest = Destination("teams", act.CHANNEL, service_url=connector.base_url)
-    assert publisher.post_issue(dest, ISSUE_MAR_4) == connector.posts[0].id
+    assert publisher.send(Post(dest, ISSUE_MAR_4)) == connector.posts[0].id
     assert waits == [2.0, 1.0]
 
 
@@ -83,7 +83,7 @@ def test_refusals_are_post_errors(
 ) -> None:
     connector.failures = [(status, {})]
     with pytest.raises(PostError) as raised:
-        publisher.post_issue(Destination("teams", act.CHANNEL, service_url=connector.base_url), ISSUE_MAR_4)
+        publisher.send(Post(Destination("teams", act.CHANNEL, service_url=connector.base_url), ISSUE_MAR_4))
     assert raised.value.certain is certain
     assert str(status) in str(raised.value)
 
@@ -96,22 +96,21 @@ def test_an_unreachable_connector_or_unknown_service_url_is_a_certain_failure(
         Destination("teams", act.CHANNEL, service_url="http://127.0.0.1:9"),
     ):
         with pytest.raises(PostError) as raised:
-            publisher.post_issue(dest, ISSUE_MAR_4)
+            publisher.send(Post(dest, ISSUE_MAR_4))
         assert raised.value.certain
 
 
 def test_find_post_cannot_list_past_posts(publisher: TeamsPublisher) -> None:
     dest = Destination("teams", act.CHANNEL, service_url="http://127.0.0.1:9")
-    assert publisher.find_post(dest, ISSUE_MAR_4) is None
+    assert publisher.find(Post(dest, ISSUE_MAR_4)) is None
 
 
 def test_post_issue_works_from_inside_an_event_loop(connector: Connector, publisher: TeamsPublisher) -> None:
     import asyncio
 
     async def from_a_coroutine() -> str:
-        return publisher.post_issue(
-            Destination("teams", act.PERSONAL, service_url=connector.base_url), ISSUE_MAR_4
-        )
+        dest = Destination("teams", act.PERSONAL, service_url=connector.base_url)
+        return publisher.send(Post(dest, ISSUE_MAR_4))
 
     assert asyncio.run(from_a_coroutine()) == connector.posts[0].id
 
@@ -120,7 +119,7 @@ def test_local_mode_without_credentials_posts_without_a_token(
     local_settings: Settings, connector: Connector
 ) -> None:
     publisher = build_teams_publisher(local_settings)
-    publisher.post_issue(Destination("teams", act.PERSONAL, service_url=connector.base_url), ISSUE_MAR_4)
+    publisher.send(Post(Destination("teams", act.PERSONAL, service_url=connector.base_url), ISSUE_MAR_4))
     assert connector.posts[0].authorization is None
 
 

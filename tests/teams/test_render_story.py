@@ -16,7 +16,7 @@ from digestbot.conversation import Timeline, Unwatched, Watched, WatchList
 from digestbot.domain import AnswerItem, Recipient, Watch
 from digestbot.render import teams as render
 from digestbot.render import words
-from digestbot.render.teams_story import COMMAND_FIELD, watch_notice
+from digestbot.render.teams_story import TIMELINE_FIELD, watch_notice
 from digestbot.stories import Story
 from digestbot.watching import Notice
 from tests.story_support import item_of
@@ -66,7 +66,8 @@ def test_more_sends_the_next_pages_command_back() -> None:
     card = render.outcome_message(Timeline(HARBOR, 1, 2))["attachments"][0]["content"]
     [button] = [element for element in card["body"] if element["type"] == "ActionSet"]
     data = button["actions"][0]["data"]
-    assert data[COMMAND_FIELD] == "timeline *ports* & [harbors] page 2"
+    assert data[TIMELINE_FIELD] == {"topic": "*ports* & [harbors]", "page": 2}
+    assert data["msteams"]["text"] == "timeline *ports* & [harbors] page 2"
     assert data["msteams"]["type"] == "messageBack"
 
 

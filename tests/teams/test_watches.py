@@ -15,7 +15,7 @@ from digestbot.app import build_conversations
 from digestbot.core import Digestbot
 from digestbot.domain import Issue, Item, Section
 from digestbot.render import words
-from digestbot.render.teams_story import COMMAND_FIELD
+from digestbot.render.teams_story import TIMELINE_FIELD
 from digestbot.settings import Settings
 from digestbot.teams import TeamsMessenger, TeamsPublisher, build_teams_publisher
 from tests.fakes import fake_settings
@@ -121,6 +121,6 @@ def test_more_on_a_timeline_card_sends_its_next_page(
         click["value"] = data  # what Teams sends back for an Action.Submit (messageBack) in a channel
         assert client.post("/api/messages", json=click).status_code == 200
         second = texts(connector.posts[-1].card)
-    assert data[COMMAND_FIELD] == "timeline ransomware page 2"
+    assert data[TIMELINE_FIELD] == {"topic": "ransomware", "page": 2}
     assert any("Westmark's tax records" in line for line in second)
     assert not any("Eastport water utility" in line for line in second)

@@ -2,7 +2,7 @@
 
 The bot runs as its own process (``python -m digestbot serve``: the real core and model over the bundled
 fictional sample issues, warmed up before it listens), on a free loopback port. Slack's side is played
-here by ``digestbot.slack.emulator`` (auth.test, response URLs). Reports how fast requests are acked
+here by ``digestbot.testing.slack_emulator`` (auth.test, response URLs). Reports how fast requests are acked
 (Slack gives up after 3 s) and how fast the private answers arrive.
 
     python bench/slack_load.py [--requests 200]
@@ -29,8 +29,8 @@ import httpx
 
 from digestbot.benchmark.stats import percentile
 from digestbot.console import samples_dir
-from digestbot.slack import testing
-from digestbot.slack.emulator import RESPONSE_URL, SlackEmulator
+from digestbot.testing import slack_requests
+from digestbot.testing.slack_emulator import RESPONSE_URL, SlackEmulator
 
 SECRET = "bench-signing-secret"
 FORM = "application/x-www-form-urlencoded"
@@ -145,9 +145,11 @@ def signed_request(port: int, emulator: SlackEmulator, n: int) -> tuple[str, byt
     """A signed ``/digest`` request as raw HTTP/1.1 bytes, and the key of its response URL."""
     key = f"load-{n}"
     question = QUESTIONS[n % len(QUESTIONS)]
-    body = testing.slash_command(question, emulator.response_url(key), channel="C0BENCH01", user="U0BENCH01")
+    body = slack_requests.slash_command(
+        question, emulator.response_url(key), channel="C0BENCH01", user="U0BENCH01"
+    )
     headers = {
-        **testing.signed_headers(body, FORM, secret=SECRET),
+        **slack_requests.signed_headers(body, FORM, secret=SECRET),
         "Host": f"127.0.0.1:{port}",
         "Content-Length": str(len(body)),
         "Connection": "close",

@@ -58,6 +58,7 @@ class Runtime:
     factory: CoreFactory
     data_dir: Path | None = None
     config: Path | None = None
+    verbose: bool = False  # --verbose: every log line on the screen, digestbot's at DEBUG
     _settings: Settings | None = None
     _core: Digestbot | None = field(default=None, repr=False)
 
@@ -116,7 +117,7 @@ def new_app(factory: CoreFactory) -> typer.Typer:
         verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
     ) -> None:
         """digestbot: a weekly security digest in chat."""
-        ctx.obj = Runtime(factory, data_dir=data_dir, config=config)
+        ctx.obj = Runtime(factory, data_dir=data_dir, config=config, verbose=verbose)
         configure_logging(verbose=verbose)
 
     return app

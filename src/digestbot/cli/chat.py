@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from digestbot.cli.base import parse_date, runtime
+from digestbot.logs import configure_logging
 
 
 def serve(
@@ -16,15 +17,25 @@ def serve(
     console: Annotated[
         bool, typer.Option("--console", help="A chat at this terminal, whatever is configured.")
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log what happens, on the screen too in a console chat.")
+    ] = False,
 ) -> None:
     """Run the bot: Slack and Teams when configured, with the weekly schedule; with no chat credentials,
-    a console chat (over the bundled sample archive when the archive is empty)."""
+    a console chat (over the bundled sample archive when the archive is empty) whose log lines go to
+    DATA_DIR/console.log, warnings and errors (everything with --verbose) to the screen too."""
     run = runtime(ctx)
+    if verbose and not run.verbose:
+        run.verbose = True
+        configure_logging(verbose=True)
     settings = run.settings
     if console or not settings.chat_configured:
-        from digestbot.console import run_console
+        from digestbot.console import console_log_file, run_console
+        from digestbot.logs import log_to_file
 
-        run_console(run.core(), run.conversations(), settings, sys.stdin, sys.stdout)
+        log_file = console_log_file(settings)
+        log_to_file(log_file, fmt=settings.log_format, screen=run.verbose)
+        run_console(run.core(), run.conversations(), settings, sys.stdin, sys.stdout, log_file=log_file)
         return
     from digestbot import platforms
     from digestbot.scheduler import build_scheduler

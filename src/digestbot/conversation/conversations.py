@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from digestbot.conversation.commands import Command, Verb, parse_command
@@ -35,13 +36,23 @@ from digestbot.conversation.messages import (
 )
 from digestbot.conversation.watches import DEFAULT_RULES, ChatRules, WatchDesk
 from digestbot.domain import Destination
-from digestbot.errors import DigestbotError
+from digestbot.errors import DatabaseUnavailable, DigestbotError
 from digestbot.metrics import Metrics
 from digestbot.store.chat import ChatState
 from digestbot.store.watches import WatchStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+UNAVAILABLE = "the archive is unavailable right now; try again in a few minutes"
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What was forgotten of a workspace the app left."""
+
+    subscriptions: int
+    watchers: int  # users, each with their watches
+    home_viewers: int
 
 
 class Conversations:
@@ -132,6 +143,8 @@ class Conversations:
         """A "Remove" button on one of the user's watches; never raises."""
         try:
             return self.desk.unwatch_id(surface, user, watch_id) if self.desk else Failed("no watches here")
+        except DatabaseUnavailable:
+            return Failed(UNAVAILABLE)
         except Exception:
             log.exception("%s: removing watch %s failed", surface, watch_id)
             return Failed()
@@ -176,6 +189,11 @@ class Conversations:
         about its issue."""
         self.chat.remember_thread(surface, place.channel_id, thread, outcome_issue(outcome))
 
+    def available(self) -> bool:
+        """Whether the store can be used (False during a known outage, re-checked every few seconds; may
+        run one query, so call it off the event loop)."""
+        return self.chat.db.available()
+
     def installed(self, place: Destination) -> bool:
         """The app was added to a conversation (Teams): deliver weekly issues there. True if new."""
         return self.chat.subscribe(place)
@@ -189,10 +207,15 @@ class Conversations:
         if self.desk is not None and user:
             self.desk.remember(Message(surface, place, user, "", direct=True))
 
-    def workspace_removed(self, surface: str, workspace: str) -> int:
-        """The app was uninstalled from a workspace (or lost its token there): stop delivering to every
-        channel of that workspace, and only there. How many subscriptions were removed."""
-        return self.chat.unsubscribe_workspace(surface, workspace)
+    def workspace_removed(self, surface: str, workspace: str) -> Removed:
+        """The app was uninstalled from a workspace (or lost its token there): forget its subscriptions,
+        its users' watches and who opened its home, and nothing of any other workspace."""
+        watchers = self.desk.store.forget_tenant(surface, workspace) if self.desk is not None else 0
+        return Removed(
+            subscriptions=self.chat.unsubscribe_workspace(surface, workspace),
+            watchers=watchers,
+            home_viewers=self.chat.forget_home_viewers(surface, workspace),
+        )
 
     def refresh_reference(self, place: Destination) -> None:
         """Keep a subscribed conversation's reference (Teams serviceUrl) current."""
@@ -208,6 +231,8 @@ def _guarded(call: Callable[[], T], what: str) -> T | Failed:
     (``what`` failed) and answered with an apology."""
     try:
         return call()
+    except DatabaseUnavailable:  # logged once per outage by the store; its message names the database
+        return Failed(UNAVAILABLE)
     except DigestbotError as exc:
         return Failed(str(exc))
     except Exception:

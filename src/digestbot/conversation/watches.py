@@ -14,16 +14,18 @@ from dataclasses import dataclass
 from digestbot.conversation.messages import Failed, Message, Outcome, Unwatched, Watched, WatchFull, WatchList
 from digestbot.domain import Recipient
 from digestbot.search.text import tokenize
-from digestbot.store.watches import AddOutcome, WatchStore
+from digestbot.store.watches import AddOutcome, WatchStore, folded
 
 
 @dataclass(frozen=True)
 class ChatRules:
-    """The conversation's limits: watches per user, the longest watch topic, timeline items per page."""
+    """The conversation's limits: watches per user, the longest watch topic, timeline items per page;
+    and whether the app serves many Slack workspaces (then a home shows no channel of unknown workspace)."""
 
     max_watches: int = 10
     max_topic_chars: int = 100
     timeline_page_items: int = 10
+    many_workspaces: bool = False
 
 
 DEFAULT_RULES = ChatRules()
@@ -57,7 +59,9 @@ class WatchDesk:
 
     def watch(self, message: Message, topic: str) -> Outcome:
         """Watch a topic for the message's user."""
-        if topic and not tokenize(topic):  # "????", emoji, zero-width or bidi controls: it would match anything
+        if topic and not tokenize(
+            topic
+        ):  # "????", emoji, zero-width or bidi controls: it would match anything
             return Failed("a watch topic needs words, e.g. “watch ransomware”")
         refused = self._refusal(topic, "watch ransomware")
         if refused is not None:
@@ -92,7 +96,12 @@ class WatchDesk:
     def _refusal(self, topic: str, example: str) -> Failed | None:
         if not topic:
             return Failed(f"name a topic, e.g. “{example}”")
-        if len(topic) > self.rules.max_topic_chars:
-            limit = self.rules.max_topic_chars
+        limit = self.rules.max_topic_chars
+        if len(topic) > limit:
             return Failed(f"a watch topic is at most {limit} characters (this one has {len(topic)})")
+        if len(folded(topic)) > limit:  # "ß" folds to "ss", ligatures to two or three letters
+            length = len(folded(topic))
+            return Failed(
+                f"a watch topic is at most {limit} characters (this one has {length} once case-folded)"
+            )
         return None

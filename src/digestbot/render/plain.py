@@ -1,8 +1,14 @@
-"""Domain objects and conversation outcomes as plain text, for the terminal (CLI and console chat)."""
+"""Domain objects and conversation outcomes as plain text, for the terminal (CLI and console chat).
+
+Every public function's text goes through ``shown``: plain text needs no markup escaping, but a bidi
+override in digest or user text would still turn the citation after it backwards in a terminal.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
+from typing import ParamSpec
 
 from digestbot.conversation import (
     Answered,
@@ -21,18 +27,32 @@ from digestbot.conversation import (
 )
 from digestbot.domain import Answer, AnswerItem, Hit, Issue, IssueSummary
 from digestbot.render import words
-from digestbot.render.timeline import by_issue, next_page, page_note
+from digestbot.render.bidi import strip_bidi
+from digestbot.render.timeline import by_issue, entry_section, next_page, page_note
 from digestbot.watching import Notice
 
 COMMAND = "/digest"
+P = ParamSpec("P")
 
 
+def shown(render: Callable[P, str]) -> Callable[P, str]:
+    """A text renderer whose output has bidirectional controls removed (see ``render.bidi``)."""
+
+    @functools.wraps(render)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> str:
+        return strip_bidi(render(*args, **kwargs))
+
+    return wrapper
+
+
+@shown
 def summary_line(summary: IssueSummary) -> str:
     """One line per issue: date, title, and each section with its item count."""
     sections = ", ".join(f"{name} ({count})" for name, count in summary.sections)
     return f"{summary.date.isoformat()}  {summary.title}  —  {sections}"
 
 
+@shown
 def issue_text(issue: Issue) -> str:
     """The whole issue, sections and items, analysis indented under its item."""
     lines = [f"{issue.title} — {words.long_date(issue.date)}"]
@@ -50,6 +70,7 @@ def issue_text(issue: Issue) -> str:
     return "\n".join(lines)
 
 
+@shown
 def issue_overview(issue: Issue) -> str:
     """A short overview: title, date, and sections with item counts."""
     total = words.plural(sum(len(s.items) for s in issue.sections), "item")
@@ -58,6 +79,7 @@ def issue_overview(issue: Issue) -> str:
     return "\n".join([head, *body])
 
 
+@shown
 def answer_text(answer: Answer, *, numbered: bool = False) -> str:
     """The lead (quoted, cited), one line per item used with its citation, related items, then notes.
     ``numbered`` numbers the items (the console's ``more N`` refers to them)."""
@@ -80,6 +102,7 @@ def _lead(answer: Answer) -> str:
     return f"{answer.lead.text} — {words.cite_hit(answer.lead.hit)}"
 
 
+@shown
 def details_text(hits: Sequence[Hit]) -> str:
     """Items in full: citation, text, analysis."""
     blocks = []
@@ -91,6 +114,7 @@ def details_text(hits: Sequence[Hit]) -> str:
     return "\n\n".join(blocks)
 
 
+@shown
 def help_text() -> str:
     """Help in the console's syntax (``/digest`` is optional at the prompt)."""
     width = max(len(topic.usage) for topic in words.HELP_TOPICS) + len(COMMAND) + 3
@@ -103,15 +127,17 @@ def help_text() -> str:
     return "\n".join(lines)
 
 
+@shown
 def timeline_text(timeline: Timeline) -> str:
-    """A page of a timeline: its heading, then each issue's items, one cited line each."""
+    """A page of a timeline: its heading, then each issue's heading and its items, one line each naming
+    its section."""
     story = timeline.story
     if not story.found:
         return words.timeline_nothing(story)
     lines = [words.timeline_heading(story)]
     for group in by_issue(timeline.shown):
         lines.append(group.label)
-        lines += [_cited_line(item) for item in group.items]
+        lines += [f"  • {item.line} — {entry_section(item)}" for item in group.items]
     lines += [f"({note})" for note in words.story_notes(story)]
     note, more = page_note(timeline), next_page(timeline)
     if note is not None:
@@ -123,6 +149,7 @@ def _cited_line(item: AnswerItem) -> str:
     return f"  • {item.line} — {words.cite_hit(item.hit)}"
 
 
+@shown
 def watch_notice_text(notice: Notice) -> str:
     """A watch notice: the new issue's items about the topic, one cited line each."""
     topic = notice.watch.topic
@@ -132,6 +159,7 @@ def watch_notice_text(notice: Notice) -> str:
     return "\n".join(lines)
 
 
+@shown
 def watches_text(watches: WatchList) -> str:
     """The user's watches, one per line."""
     lines = [words.watches_heading(len(watches.watches), watches.limit, "")]
@@ -148,6 +176,7 @@ def _watch_text(outcome: Watched | WatchFull | Unwatched) -> str:
     return words.unwatched_line(outcome.topic, outcome.removed, "")
 
 
+@shown
 def outcome_text(outcome: Outcome) -> str:
     """Any conversation outcome as console text (not for ``Ignored``, which gets no reply)."""
     match outcome:

@@ -2,7 +2,8 @@
 
 This is the one place where Slack's size limits and escaping are enforced. Every piece of digest or user
 text goes through ``escape`` so that ``<!channel>``, ``<@U123>`` or ``<https://x|y>`` inside it is shown,
-never acted on; every message carries a plain ``text`` fallback; no message exceeds Block Kit's limits.
+never acted on, and a bidi override inside it cannot reorder what follows; every message carries a plain
+``text`` fallback; no message exceeds Block Kit's limits.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
+from digestbot.render.bidi import BIDI_CHARS, strip_bidi
 from digestbot.render.words import citation
 
 Block = dict[str, Any]
@@ -25,7 +27,7 @@ MAX_BUTTON_VALUE = 2000
 CUT = " … (truncated)"
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
-_SAFE_URL = re.compile(r"^https?://[^\s<>|]+$")
+_SAFE_URL = re.compile(rf"^https?://[^\s<>|{BIDI_CHARS}]+$")
 
 
 class SlackMessage(NamedTuple):
@@ -39,8 +41,9 @@ class SlackMessage(NamedTuple):
 
 
 def escape(text: str) -> str:
-    """Slack's three control characters as entities: text is then shown, never parsed as a mention/link."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Slack's three control characters as entities: text is then shown, never parsed as a mention/link;
+    bidirectional controls are dropped, so no digest text can turn the citation after it backwards."""
+    return strip_bidi(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clip(text: str, limit: int, note: str = CUT) -> str:

@@ -1,8 +1,9 @@
 """Slack messages for timelines, watches and watch notices (pure; escaping and limits in ``slack_blocks``).
 
-A timeline is a heading with its span, then each issue's items, one cited line each; a "More" button
-(and the command it stands for) shows the next page. A watch notice is a direct message listing a new
-issue's items about the watched topic, each cited.
+A timeline is a heading with its span, then each issue's linked heading and its items, one line each
+naming its section; a "More" button (and the command it stands for) shows the next page: its value is a
+``PageRef`` as JSON. A watch notice is a direct message listing a new issue's items about the watched
+topic, each cited.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from digestbot.conversation import Timeline, Unwatched, Watched, WatchFull, Watc
 from digestbot.domain import AnswerItem
 from digestbot.render import words
 from digestbot.render.slack_blocks import (
+    MAX_BUTTON_VALUE,
     Block,
     SlackMessage,
     actions,
@@ -26,13 +28,12 @@ from digestbot.render.slack_blocks import (
     pack_lines,
     section,
 )
-from digestbot.render.timeline import by_issue, next_page, page_note
+from digestbot.render.timeline import by_issue, entry_section, next_page, next_ref, page_note
 from digestbot.watching import Notice
 
 PREFIX = "/digest "
 TIMELINE_ACTION = "digest_timeline_more"
 UNWATCH_ACTION = "digest_unwatch"
-NOTICE_EVENT = "digestbot_watch"
 
 
 def cited_line(item: AnswerItem) -> str:
@@ -45,7 +46,8 @@ def _grouped(items: Sequence[AnswerItem]) -> list[Block]:
     blocks: list[Block] = []
     for group in by_issue(items):
         label = f"*{link(group.url, escape(group.label))}*"
-        blocks += pack_lines([label, *(cited_line(item) for item in group.items)])
+        entries = (f"• {escape(item.line)} — {escape(entry_section(item))}" for item in group.items)
+        blocks += pack_lines([label, *entries])
     return blocks
 
 
@@ -59,12 +61,12 @@ def timeline_message(timeline: Timeline) -> SlackMessage:
     body = [section(f"*{escape(heading)}*"), *_grouped(timeline.shown)]
     body += [context(escape(note)) for note in words.story_notes(story)]
     tail: list[Block] = []
-    note, more = page_note(timeline), next_page(timeline)
+    note, more, ref = page_note(timeline), next_page(timeline), next_ref(timeline)
     if note is not None:
         hint = f" Next: `{escape(PREFIX + more)}`" if more is not None else ""
         tail.append(context(escape(note) + hint))
-    if more is not None:
-        tail.append(actions(button(TIMELINE_ACTION, "More", more)))
+    if ref is not None:  # the page travels apart from the topic: shortening the topic cannot lose it
+        tail.append(actions(button(TIMELINE_ACTION, "More", ref.fitted(MAX_BUTTON_VALUE))))
     cut = "More items than fit in one message; ask for a narrower topic or the next page."
     return SlackMessage(fallback(heading), fit(body, cut, tail))
 

@@ -4,7 +4,7 @@ This is the one place where Teams' limits and escaping are enforced (``digestbot
 ``teams_story`` lay messages out with these). Cards use schema 1.5; a whole activity stays under Teams'
 28 KB message limit because a card is cut to ``MAX_CARD_BYTES`` with a note saying so. Every piece of digest
 or user text goes through ``escape`` so that ``*``, ``_``, ``[x](y)``, ``#``, backticks or ``<at>`` inside
-it are shown, never formatted or linked.
+it are shown, never formatted or linked, and a bidi override inside it cannot reorder what follows.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 from digestbot.domain import Hit, Issue, Section
 from digestbot.render import words
+from digestbot.render.bidi import BIDI_CHARS, strip_bidi
 
 Element = dict[str, Any]
 Activity = dict[str, Any]
@@ -32,15 +33,16 @@ ISSUE_KEY_FIELD = "digestbotIssueKey"
 
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>#~|{}])")
 _LIST_MARKER = re.compile(r"^(\s*)([-+]|\d+\.)(?=\s)", re.MULTILINE)
-_SAFE_URL = re.compile(r"^https?://[^\s()<>\[\]\\]+$")
+_SAFE_URL = re.compile(rf"^https?://[^\s()<>\[\]\\{BIDI_CHARS}]+$")
 
 
 # -- text -----------------------------------------------------------------------------------------------
 
 
 def escape(text: str) -> str:
-    """Teams' markdown characters backslash-escaped, and list markers at a line start neutralised."""
-    escaped = _MARKDOWN.sub(r"\\\1", text)
+    """Teams' markdown characters backslash-escaped, list markers at a line start neutralised, and
+    bidirectional controls dropped (so no digest text can turn the citation after it backwards)."""
+    escaped = _MARKDOWN.sub(r"\\\1", strip_bidi(text))
     return _LIST_MARKER.sub(lambda m: f"{m.group(1)}{m.group(2)[:-1]}\\{m.group(2)[-1]}", escaped)
 
 

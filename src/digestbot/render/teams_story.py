@@ -1,7 +1,8 @@
 """Adaptive Cards for timelines, watches and watch notices (pure; escaping and limits in ``teams_cards``).
 
-A timeline card has its heading and span, then each issue's items with their citations, and a "More"
-button that sends the next page's command back (``digestbotCommand`` in the submitted data). A watch
+A timeline card has its heading and span, then each issue's linked heading and its items, each naming
+its section, and a "More" button that sends the next page back (``digestbotTimeline`` in the submitted
+data: topic and page). A watch
 notice is a proactive 1:1 message listing a new issue's items about the watched topic, each cited.
 """
 
@@ -25,22 +26,29 @@ from digestbot.render.teams_cards import (
     plain_block,
     text_block,
 )
-from digestbot.render.timeline import by_issue, next_page, page_note
+from digestbot.render.timeline import PageRef, by_issue, entry_section, next_ref, page_note
 from digestbot.watching import Notice
 
 PREFIX = "@digestbot "
-COMMAND_FIELD = "digestbotCommand"  # the command a button sends back, in the activity's value
+COMMAND_FIELD = "digestbotCommand"  # the command a button of an older card sends back (still understood)
+TIMELINE_FIELD = "digestbotTimeline"  # the page (a ``PageRef``) a "More" button asks for
 _CITE_STYLE: dict[str, Any] = {"size": "Small", "isSubtle": True, "spacing": "None"}
 
 
-def command_button(title: str, command: str) -> Element:
-    """A button that sends ``command`` to the bot as if typed (Teams' messageBack)."""
-    data = {COMMAND_FIELD: command, "msteams": {"type": "messageBack", "text": command, "displayText": title}}
+def page_button(title: str, ref: PageRef) -> Element:
+    """A button that asks for a page of a timeline (Teams' messageBack): the bot reads the page from the
+    submitted data, where it is a field of its own; the command stands in the text for the record."""
+    back = {"type": "messageBack", "text": ref.command(), "displayText": title}
+    data = {TIMELINE_FIELD: ref.model_dump(), "msteams": back}
     return {"type": "ActionSet", "actions": [{"type": "Action.Submit", "title": title, "data": data}]}
 
 
 def _item(item: AnswerItem) -> Element:
-    cited = text_block(hit_cite(item.hit), **_CITE_STYLE)
+    """An entry standing alone: its line and its whole citation."""
+    return _entry(item, text_block(hit_cite(item.hit), **_CITE_STYLE))
+
+
+def _entry(item: AnswerItem, cited: Element) -> Element:
     return {"type": "Container", "items": [plain_block(f"• {item.line}"), cited]}
 
 
@@ -49,7 +57,7 @@ def _grouped(items: Sequence[AnswerItem]) -> list[Element]:
     for group in by_issue(items):
         label = link(group.url, escape(group.label))
         elements.append(text_block(label, weight="Bolder", separator=True))
-        elements += [_item(item) for item in group.items]
+        elements += [_entry(item, plain_block(entry_section(item), **_CITE_STYLE)) for item in group.items]
     return elements
 
 
@@ -61,11 +69,11 @@ def timeline_message(timeline: Timeline) -> Activity:
     head = [plain_block(words.timeline_heading(story), weight="Bolder")]
     body = _grouped(timeline.shown)
     body += [plain_block(note, isSubtle=True, size="Small") for note in words.story_notes(story)]
-    note, more = page_note(timeline), next_page(timeline)
+    note, more = page_note(timeline), next_ref(timeline)
     if note is not None:
         body.append(plain_block(note, isSubtle=True, size="Small"))
     if more is not None:
-        body.append(command_button("More", more))
+        body.append(page_button("More", more))
     cut = "More items than fit in one card; ask for a narrower topic or the next page."
     return message(fit(head, body, escape(cut)))
 

@@ -163,6 +163,7 @@ SUBSCRIPTION = {
 }
 
 EMPTY_ARCHIVE = "The archive is empty: no issue has been ingested yet."
+INVALID_ACTION = "That button's data was not what I sent, so I did nothing. Ask me again."
 APOLOGY = "Sorry, something went wrong on my side. Please try again in a minute."
 
 

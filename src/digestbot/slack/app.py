@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Callable
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -22,12 +24,24 @@ from digestbot.render.slack import DETAILS_ACTION, SHARE_ACTION
 from digestbot.render.slack_home import ASK_ACTION, ASK_VIEW
 from digestbot.render.slack_story import TIMELINE_ACTION, UNWATCH_ACTION
 from digestbot.settings import Settings
+from digestbot.slack import actions
 from digestbot.slack.handlers import SlackHandlers
 from digestbot.slack.home import SlackHome
 from digestbot.slack.oauth import DEFAULT_API_URL, oauth_options, register_uninstalls
 
 COMMAND = "/digest"
 BOLT_LOGGER = "digestbot.slack.bolt"
+
+
+class GuardedApp(AsyncApp):
+    """Bolt's app, refusing payloads that Bolt would trip over while matching them to a listener (in
+    HTTP and Socket Mode alike): a 400 and one log line rather than a 500 and a traceback."""
+
+    async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
+        """Dispatch ``req`` to the listeners, if Bolt can route it."""
+        if not actions.routable(req.body):
+            return BoltResponse(status=400, body="malformed payload")
+        return await super().async_dispatch(req)
 
 
 def build_web_client(settings: Settings) -> AsyncWebClient:
@@ -71,7 +85,7 @@ def build_slack_app(settings: Settings, conversations: Conversations) -> AsyncAp
         options = oauth_options(settings, client)
     else:
         options = {"authorize": cached_authorize(build_web_client(settings))}
-    app = AsyncApp(
+    app = GuardedApp(
         # Bolt sets its app logger's level to the root logger's on every request: under digestbot's own
         # "digestbot" logger that would silence every INFO line of digestbot.
         name=BOLT_LOGGER,

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+import aiohttp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -24,7 +25,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from digestbot.conversation import Answered, Conversations, Failed, Ignored, Message, Outcome
 from digestbot.domain import Destination
 from digestbot.render import slack as render
+from digestbot.render import words
 from digestbot.render.slack_blocks import SlackMessage
+from digestbot.slack import actions
 
 log = logging.getLogger(__name__)
 
@@ -62,15 +65,17 @@ class SlackHandlers:
         await _respond(respond, render.outcome_message(outcome, share=True))
 
     async def on_share(
-        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:  # fmt: skip
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None
+    ) -> None:
         """ "Share in channel": answer the question the button carries again, publicly."""
         await ack()
-        place, user = _channel(body["channel"]["id"], _workspace(body)), body["user"]["id"]
-        outcome = await self._blocking(
-            self.conversations.handle, Message(SURFACE, place, user, action["value"])
-        )
+        click = actions.read(actions.Click, body, "a Share click")
+        asked = actions.question(click.value) if click is not None and click.channel is not None else None
+        if click is None or click.channel is None or asked is None:
+            await refuse(respond, body, "a Share click" if click is not None else None)
+            return
+        place, user = _channel(click.channel.id, click.workspace), click.user.id
+        outcome = await self._blocking(self.conversations.handle, Message(SURFACE, place, user, asked))
         if not isinstance(outcome, Answered):
             await _respond(respond, render.outcome_message(outcome), replace_original=False)
             return
@@ -80,40 +85,49 @@ class SlackHandlers:
             await _respond(respond, failure, replace_original=False)
             return
         await self._blocking(self.conversations.remember_thread, SURFACE, place, posted, outcome)
-        await respond(delete_original=True)
+        if respond is not None:
+            await respond(delete_original=True)
 
     async def on_details(
-        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:  # fmt: skip
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None
+    ) -> None:
         """ "Details" on an answer's item: the full item, privately under a private answer, or in the
         thread of a public one."""
         await ack()
-        ids = [int(action["value"])] if str(action.get("value", "")).isdigit() else []
-        outcome = await self._blocking(self.conversations.details, ids)
-        reply = render.outcome_message(outcome)
-        container = body.get("container") or {}
-        if container.get("is_ephemeral") or isinstance(outcome, Failed) or "message_ts" not in container:
-            await _respond(respond, reply, replace_original=False)
+        click = actions.read(actions.Click, body, "a Details click")
+        item = actions.row_id(click.value) if click is not None and click.channel is not None else None
+        if click is None or click.channel is None or item is None:
+            await refuse(respond, body, "a Details click" if click is not None else None)
             return
-        thread = (body.get("message") or {}).get("thread_ts") or container["message_ts"]
-        await _post(client, body["channel"]["id"], thread, reply)
+        outcome = await self._blocking(self.conversations.details, [item])
+        await self._reply(
+            client, respond, click, render.outcome_message(outcome), private=isinstance(outcome, Failed)
+        )
 
     async def on_timeline_more(
-        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:  # fmt: skip
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None
+    ) -> None:
         """ "More" under a timeline: its next page, where the page it is under was shown."""
         await ack()
-        place = _channel(body["channel"]["id"], (body.get("team") or {}).get("id"))
-        message = Message(SURFACE, place, body["user"]["id"], str(action.get("value", "")))
+        click = actions.read(actions.Click, body, "a timeline's More click")
+        ref = actions.page(click.value) if click is not None and click.channel is not None else None
+        if click is None or click.channel is None or ref is None:
+            await refuse(respond, body, "a timeline's More click" if click is not None else None)
+            return
+        place = _channel(click.channel.id, click.workspace)
+        message = Message(SURFACE, place, click.user.id, ref.command())
         reply = render.outcome_message(await self._blocking(self.conversations.handle, message))
-        container = body.get("container") or {}
-        if container.get("is_ephemeral") or "message_ts" not in container:
+        await self._reply(client, respond, click, reply)
+
+    async def _reply(
+        self, client: AsyncWebClient, respond: AsyncRespond | None, click: actions.Click,
+        reply: SlackMessage, *, private: bool = False,
+    ) -> None:  # fmt: skip
+        """A click's answer: privately when the message it is under is private, else in its thread."""
+        if private or click.thread is None or click.channel is None:
             await _respond(respond, reply, replace_original=False)
             return
-        thread = (body.get("message") or {}).get("thread_ts") or container["message_ts"]
-        await _post(client, place.channel_id, thread, reply)
+        await _post(client, click.channel.id, click.thread, reply)
 
     async def on_mention(self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         """An @mention in a channel: answer in a thread under it (or in the thread it was written in)."""
@@ -190,8 +204,23 @@ def is_ignored(event: dict[str, Any], bot_user_id: str) -> bool:
     return bool(event.get("subtype") or event.get("bot_id")) or event.get("user") in (None, bot_user_id)
 
 
-async def _respond(respond: AsyncRespond, message: SlackMessage, **options: Any) -> None:
+async def _respond(respond: AsyncRespond | None, message: SlackMessage, **options: Any) -> None:
+    if respond is None:  # Bolt gives every click one; a listener called without it has nowhere to answer
+        return
     await respond(text=message.text, blocks=message.blocks, response_type="ephemeral", **options)
+
+
+async def refuse(respond: AsyncRespond | None, body: dict[str, Any], what: str | None) -> None:
+    """The one-line answer to a click whose payload was refused (``actions.read`` logged why; ``what``
+    names a refusal it did not log yet), sent only where the click says a reply may go."""
+    if what is not None:
+        log.warning("Slack: refused %s with an invalid value or channel", what)
+    if respond is None or not actions.can_reply(body):
+        return
+    try:
+        await _respond(respond, render.notice(words.INVALID_ACTION), replace_original=False)
+    except (aiohttp.ClientError, OSError, ValueError) as exc:  # the refusal is best effort
+        log.debug("Slack: the refusal was not delivered (%s)", type(exc).__name__)
 
 
 async def _react(client: AsyncWebClient, channel: str, ts: str) -> None:

@@ -27,6 +27,8 @@ from digestbot.delivery import PostError
 from digestbot.domain import Destination
 from digestbot.render import slack as render
 from digestbot.render.slack_home import QUESTION_BLOCK, QUESTION_INPUT, ask_modal, home_view
+from digestbot.slack import actions
+from digestbot.slack.handlers import refuse
 from digestbot.slack.tokens import BotTokens
 
 log = logging.getLogger(__name__)
@@ -73,36 +75,45 @@ class SlackHome:
             log.warning("Slack: views.publish for %s failed: %s", user, _error(exc))
 
     async def on_unwatch(
-        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:  # fmt: skip
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None
+    ) -> None:
         """ "Remove" on a watch: on the Home tab, the home is published again; under ``watches``, a reply."""
         await ack()
-        user, team = body["user"]["id"], _team(body)
-        value = str(action.get("value", ""))
-        outcome = await self._blocking(
-            self.conversations.unwatch, SURFACE, user, int(value) if value.isdigit() else -1
-        )
-        if (body.get("view") or {}).get("type") == "home":
-            await self.publish(client, user, team, opened=False)
+        click = actions.read(actions.Click, body, "a Remove click")
+        watch = actions.row_id(click.value) if click is not None else None
+        if click is None or watch is None:
+            await refuse(respond, body, "a Remove click" if click is not None else None)
+            return
+        user = click.user.id
+        outcome = await self._blocking(self.conversations.unwatch, SURFACE, user, watch)
+        if click.on_home:
+            await self.publish(client, user, click.workspace, opened=False)
             return
         reply = render.outcome_message(outcome)
-        await respond(text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=False)
+        if respond is not None:
+            await respond(
+                text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=False
+            )
 
     async def on_ask(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """ "Ask the digest" on the Home tab: open the question modal."""
         await ack()
+        trigger = actions.read(actions.Trigger, body, "an Ask click")
+        if trigger is None:
+            return  # a click on the Home tab has no reply to go to: the log line is all
         try:
-            await client.views_open(trigger_id=body["trigger_id"], view=ask_modal(self.max_question_chars))
+            await client.views_open(trigger_id=trigger.trigger_id, view=ask_modal(self.max_question_chars))
         except (SlackApiError, SlackClientError, OSError) as exc:
             log.warning("Slack: views.open failed: %s", _error(exc))
 
     async def on_ask_submitted(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """The modal's question: close it at once, then answer in a direct message."""
-        await ack()
-        user, team = body["user"]["id"], _team(body)
-        values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
-        question = str(((values.get(QUESTION_BLOCK) or {}).get(QUESTION_INPUT) or {}).get("value") or "")
+        await ack()  # a refused submission is closed as well: Slack wants nothing more than the ack
+        submitted = actions.read(actions.Submission, body, "an Ask submission")
+        if submitted is None:
+            return
+        user, team = submitted.user.id, submitted.workspace
+        question = submitted.text(QUESTION_BLOCK, QUESTION_INPUT)[: self.max_question_chars]
         try:
             opened = await client.conversations_open(users=user)
             channel = str(opened["channel"]["id"])
@@ -128,17 +139,21 @@ class SlackHomeBoard:
         self.tokens = tokens  # each workspace's token, when the app is installed in many
 
     def refresh(self) -> int:
-        """Publish every home due; how many were published (failures are logged)."""
-        published, links = 0, {}
+        """Publish every home due; how many were published (failures are logged). Each home's post is in
+        its viewer's workspace, so its permalink is asked with that workspace's token, once per workspace."""
+        published = 0
+        links: dict[tuple[str | None, tuple[str, str]], str | None] = {}
         for user, team in self.conversations.homes_due(SURFACE):
             home = self.conversations.home(SURFACE, user, team, opened=False)
             if isinstance(home, Failed):
                 continue
             try:
                 token = self._token(user, team)
-                if home.post is not None and home.post not in links:
-                    links[home.post] = _sync_permalink(self.client, home.post, token)
-                link = links.get(home.post) if home.post is not None else None
+                link = None
+                if home.post is not None:
+                    if (team, home.post) not in links:
+                        links[team, home.post] = _sync_permalink(self.client, home.post, token)
+                    link = links[team, home.post]
                 self.client.views_publish(user_id=user, view=home_view(home, post_link=link), token=token)
                 published += 1
             except PostError as exc:
@@ -171,11 +186,6 @@ def _sync_permalink(client: WebClient, post: tuple[str, str], token: str | None)
         return None
     link = response.get("permalink")
     return link if isinstance(link, str) else None
-
-
-def _team(body: dict[str, Any]) -> str | None:
-    team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
-    return str(team) if team else None
 
 
 def _error(exc: Exception) -> str:

@@ -10,12 +10,14 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from digestbot.delivery import PostError
 from digestbot.domain import Destination
-from digestbot.render.slack_story import NOTICE_EVENT, watch_notice
+from digestbot.outbox import PostError
+from digestbot.render.slack_story import watch_notice
 from digestbot.slack.publisher import CERTAIN, HISTORY_PAGES
 from digestbot.slack.tokens import BotTokens
 from digestbot.watching import Notice
+
+NOTICE_EVENT = "digestbot_watch"  # the metadata event type of a notice (its payload: the notice key)
 
 
 class SlackMessenger:
@@ -35,7 +37,7 @@ class SlackMessenger:
         dest = Destination(self.platform, recipient.user_id, workspace=recipient.tenant_id)
         return self.tokens.token_for(dest)
 
-    def send_notice(self, notice: Notice) -> str:
+    def send(self, notice: Notice) -> str:
         """Post the notice in the user's direct-message channel; the message's ts."""
         token = self._token(notice)
         channel = self._open(notice.watch.recipient.user_id, token)
@@ -58,7 +60,7 @@ class SlackMessenger:
             raise PostError(f"Slack did not answer: {type(exc).__name__}", certain=False) from exc
         return str(response["ts"])
 
-    def find_notice(self, notice: Notice) -> str | None:
+    def find(self, notice: Notice) -> str | None:
         """The ts of the notice's message in the user's direct-message channel, if it is there."""
         token = self._token(notice)
         channel = self._open(notice.watch.recipient.user_id, token)

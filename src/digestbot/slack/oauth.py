@@ -5,7 +5,8 @@
 token. slack_sdk's SQLAlchemy installation and OAuth state stores keep both in the same database as the
 archive — their tables come from migration 0003, never from the stores' own ``create_tables`` — and Bolt's
 ``authorize`` picks the token of the workspace each request comes from, refreshing a rotating token before
-it expires. ``app_uninstalled`` and a revoked bot token forget that workspace's tokens and subscriptions.
+it expires. ``app_uninstalled`` and a revoked bot token forget that workspace's tokens, subscriptions,
+watches and home viewers.
 """
 
 from __future__ import annotations
@@ -19,14 +20,12 @@ from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, DefaultAsyncCallbackOptions
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
-from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import NullPool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -34,7 +33,13 @@ from starlette.routing import BaseRoute, Route
 from digestbot.conversation import Conversations
 from digestbot.errors import ConfigError
 from digestbot.settings import Settings
-from digestbot.sql_url import database_url
+from digestbot.slack.install_pages import (
+    BoundedStateStore,
+    encoded_authorize_url,
+    failure_page,
+    install_endpoint,
+)
+from digestbot.sql_url import async_engine
 
 log = logging.getLogger(__name__)
 
@@ -43,20 +48,6 @@ INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_SECONDS = 600  # how long an installer has between /slack/install and coming back
 DEFAULT_API_URL = "https://slack.com/api/"
-
-
-def async_engine(settings: Settings) -> AsyncEngine:
-    """An async engine on the settings' database (aiosqlite for SQLite, psycopg 3 for PostgreSQL).
-
-    No pool: each request's connection is closed after it, so none is tied to an event loop that has
-    ended, and no aiosqlite worker thread outlives its query (it would keep the process from exiting).
-    """
-    url = database_url(settings.resolved_database_url)
-    options: dict[str, Any] = {}
-    if url.get_backend_name() == "sqlite":
-        url = url.set(drivername="sqlite+aiosqlite")
-        options["connect_args"] = {"timeout": 30}
-    return create_async_engine(url, poolclass=NullPool, **options)
 
 
 def authorization_url(settings: Settings) -> str:
@@ -74,7 +65,7 @@ def oauth_options(settings: Settings, client: AsyncWebClient) -> dict[str, Any]:
     if settings.slack_client_id is None or settings.slack_client_secret is None:
         raise ConfigError("slack_client_id and slack_client_secret: required for OAuth installs")
     client_id, secret = settings.slack_client_id, settings.slack_client_secret.get_secret_value()
-    engine = async_engine(settings)
+    engine = async_engine(settings.resolved_database_url)  # the one engine factory's SQLite settings
     store = AsyncSQLAlchemyInstallationStore(client_id=client_id, engine=engine)
     flow = AsyncOAuthSettings(
         client_id=client_id,
@@ -87,10 +78,13 @@ def oauth_options(settings: Settings, client: AsyncWebClient) -> dict[str, Any]:
         install_page_rendering_enabled=False,  # /slack/install goes straight to Slack
         authorization_url=authorization_url(settings),
         installation_store=store,
-        state_store=AsyncSQLAlchemyOAuthStateStore(expiration_seconds=STATE_SECONDS, engine=engine),
+        state_store=BoundedStateStore(
+            expiration_seconds=STATE_SECONDS, engine=engine, limit=settings.slack_max_pending_installs
+        ),
         state_expiration_seconds=STATE_SECONDS,
         token_rotation_expiration_minutes=settings.slack_token_rotation_minutes,
     )
+    guard_pages(flow)
     authorize = AsyncInstallationStoreAuthorize(
         logger=log,
         installation_store=store,
@@ -104,23 +98,24 @@ def oauth_options(settings: Settings, client: AsyncWebClient) -> dict[str, Any]:
     return {"installation_store": store, "oauth_settings": flow, "authorize": authorize}
 
 
+def guard_pages(flow: AsyncOAuthSettings) -> None:
+    """Slack's approval URL built with an encoder, and an error page that escapes its reason once."""
+    flow.authorize_url_generator = encoded_authorize_url(flow)
+    default = DefaultAsyncCallbackOptions(
+        logger=log, state_utils=flow.state_utils, redirect_uri_page_renderer=flow.redirect_uri_page_renderer
+    )
+    flow.callback_options = AsyncCallbackOptions(success=default.success, failure=failure_page(flow))
+
+
 def oauth_routes(app: AsyncApp) -> list[BaseRoute]:
     """``GET /slack/install`` and ``GET /slack/oauth_redirect`` when the app has an install flow."""
     flow = app.oauth_flow
     if flow is None:
         return []
     return [
-        Route(flow.install_path, _install_endpoint(flow), methods=["GET"]),
+        Route(flow.install_path, install_endpoint(flow), methods=["GET"]),
         Route(flow.redirect_uri_path, _callback_endpoint(flow), methods=["GET"]),
     ]
-
-
-def _install_endpoint(flow: AsyncOAuthFlow) -> Any:
-    async def install(request: Request) -> Response:
-        """A new state (cookie and database), then a redirect to Slack's approval page."""
-        return to_starlette_response(await flow.handle_installation(to_async_bolt_request(request, b"")))
-
-    return install
 
 
 def _callback_endpoint(flow: AsyncOAuthFlow) -> Any:
@@ -132,9 +127,9 @@ def _callback_endpoint(flow: AsyncOAuthFlow) -> Any:
 
 
 def register_uninstalls(app: AsyncApp, conversations: Conversations) -> None:
-    """``app_uninstalled`` and ``tokens_revoked``: forget the workspace's tokens (when installs are kept)
-    and stop delivering to its channels. Bolt handles both events without a token (they arrive after it
-    was revoked)."""
+    """``app_uninstalled`` and ``tokens_revoked``: forget the workspace's tokens (when installs are kept),
+    stop delivering to its channels, and forget its users' watches and home views. Bolt handles both
+    events without a token (they arrive after it was revoked)."""
     removal = WorkspaceRemoval(conversations, app.installation_store)
     app.event("app_uninstalled")(removal.on_app_uninstalled)
     app.event("tokens_revoked")(removal.on_tokens_revoked)
@@ -148,7 +143,7 @@ class WorkspaceRemoval:
         self.store = store
 
     async def on_app_uninstalled(self, context: AsyncBoltContext) -> None:
-        """Every token of the workspace, and its subscriptions."""
+        """Every token of the workspace, its subscriptions, watches and home viewers."""
         await self._forget(context.enterprise_id, context.team_id, why="the app was uninstalled")
 
     async def on_tokens_revoked(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -173,4 +168,12 @@ class WorkspaceRemoval:
             )
             return
         removed = await asyncio.to_thread(self.conversations.workspace_removed, SURFACE, team)
-        log.info("Slack: workspace %s forgotten (%s); %d subscription(s) removed", team, why, removed)
+        log.info(
+            "Slack: workspace %s forgotten (%s); removed %d subscription(s), the watches of %d user(s),"
+            " %d home viewer(s)",
+            team,
+            why,
+            removed.subscriptions,
+            removed.watchers,
+            removed.home_viewers,
+        )

@@ -16,8 +16,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from digestbot.delivery import PostError, issue_key
+from digestbot.delivery import Post
 from digestbot.domain import Destination, Issue
+from digestbot.outbox import PostError, issue_key
 from digestbot.render.slack import issue_post, section_reply
 from digestbot.render.slack_blocks import SlackMessage
 from digestbot.settings import Settings
@@ -62,6 +63,7 @@ class SlackPublisher:
     """
 
     platform = "slack"
+    can_look = True  # conversations.history shows each message's metadata
 
     def __init__(
         self,
@@ -78,16 +80,18 @@ class SlackPublisher:
         self._sleep, self._clock = sleep, clock
         self._last: dict[str, float] = {}
 
-    def post_issue(self, dest: Destination, issue: Issue) -> str:
+    def send(self, post: Post) -> str:
         """Post the top-level summary, then each section in its thread; returns the top-level ts."""
+        dest, issue = post.dest, post.issue
         token = self._token(dest)
         ts = self._post(dest.channel_id, issue_post(issue), _metadata(issue, TOP), token=token)
         self._complete_thread(dest.channel_id, ts, issue, posted=set(), token=token)
         return ts
 
-    def find_post(self, dest: Destination, issue: Issue) -> str | None:
+    def find(self, post: Post) -> str | None:
         """The ts of this issue's top-level post in the channel, if a crashed run made it; its thread is
         completed with any sections that are missing."""
+        dest, issue = post.dest, post.issue
         token = self._token(dest)
         ts = self._find_top(dest.channel_id, issue_key(issue.date), token=token)
         if ts is None:

@@ -7,20 +7,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Protocol
+from typing import Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackTokenRotationError
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from digestbot.delivery import PostError
 from digestbot.domain import Destination
 from digestbot.settings import Settings
-from digestbot.sql_url import database_url
+from digestbot.sql_url import sync_engine
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,9 @@ def installed_tokens(settings: Settings, client: WebClient) -> InstalledTokens:
     """The tokens of every workspace the app was installed in (OAuth mode), in the settings' database."""
     if settings.slack_client_id is None or settings.slack_client_secret is None:
         raise ValueError("installed_tokens needs slack_client_id and slack_client_secret")
-    store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=sync_engine(settings))
+    store = SQLAlchemyInstallationStore(
+        client_id=settings.slack_client_id, engine=installation_engine(settings)
+    )
     rotator = TokenRotator(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret.get_secret_value(),
@@ -127,10 +129,7 @@ def installed_tokens(settings: Settings, client: WebClient) -> InstalledTokens:
     )
 
 
-def sync_engine(settings: Settings) -> Engine:
-    """An engine on the settings' database for the installation store (the delivery thread reads it)."""
-    url = database_url(settings.resolved_database_url)
-    options: dict[str, Any] = {"pool_pre_ping": True}
-    if url.get_backend_name() == "sqlite":
-        options = {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return create_engine(url, **options)
+def installation_engine(settings: Settings) -> Engine:
+    """An engine on the settings' database for the installation store (the delivery thread reads it),
+    made by the one engine factory, so a SQLite file gets the store's settings."""
+    return sync_engine(settings.resolved_database_url)

@@ -10,8 +10,11 @@ from sqlalchemy import Select, Update, delete, func, select, update
 
 from digestbot.domain import Destination
 from digestbot.store.db import Database
+from digestbot.store.keys import bounded, width
 from digestbot.store.models import HomeViewRow, SeenEventRow, SubscriptionRow, ThreadRow, utcnow
 from digestbot.store.sql import added, insert
+
+EVENT_KEY_CHARS = width(SeenEventRow.event_id)
 
 
 @dataclass(frozen=True)
@@ -113,12 +116,14 @@ class ChatState:
 
     def first_sighting(self, event_id: str, *, keep: dt.timedelta = dt.timedelta(days=2)) -> bool:
         """True the first time an event id is seen, False for a redelivery, also when the redelivery
-        reaches another replica at the same moment (one atomic insert decides). Old ids are pruned."""
+        reaches another replica at the same moment (one atomic insert decides). Old ids are pruned. An id
+        too long for its column is kept hashed (a Teams conversation id can be hundreds of characters)."""
+        key = bounded(event_id, EVENT_KEY_CHARS)
         with self.db.transaction() as session:
             new = added(
                 session,
                 insert(session, SeenEventRow)
-                .values(event_id=event_id, seen_at=utcnow())
+                .values(event_id=key, seen_at=utcnow())
                 .on_conflict_do_nothing(index_elements=["event_id"]),
             )
         if not new:
@@ -137,6 +142,16 @@ class ChatState:
             session.execute(
                 statement.on_conflict_do_update(index_elements=["platform", "user_id"], set_=refreshed)
             )
+
+    def forget_home_viewers(self, platform: str, tenant_id: str) -> int:
+        """Forget who opened the bot's home in one workspace or tenant (the app left it); how many."""
+        with self.db.transaction() as session:
+            result = session.execute(
+                delete(HomeViewRow).where(
+                    HomeViewRow.platform == platform, HomeViewRow.tenant_id == tenant_id
+                )
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
 
     def home_viewers(self, platform: str) -> list[tuple[str, str | None]]:
         """Every user (with their workspace or tenant) who opened the bot's home there, earliest first."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Date,
     DateTime,
+    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -98,26 +100,58 @@ class SubscriptionRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class DeliveryRow(Base):
-    """The delivery ledger: one row per (issue, destination), claimed before posting, confirmed after.
+class Kind(enum.Enum):
+    """What an outbox row sends."""
 
-    ``holder`` (a process) keeps the claim until ``lease_until`` and renews it while posting; an expired
-    claim is in doubt (its holder died) and another process may take it over.
-    """
+    ISSUE_POST = "issue-post"  # a weekly issue into a subscribed channel
+    WATCH_NOTICE = "watch-notice"  # a direct message: a new issue's items about a watched topic
+    HOME_REFRESH = "home-refresh"  # a user's home (Slack's App Home) published again after a new issue
 
-    __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("issue_id", "platform", "channel_id"),)
+
+class SendState(enum.Enum):
+    """Where an outbox row stands: open (``CLAIMED``, ``SENDING``) or finished (every other)."""
+
+    CLAIMED = "claimed"  # ours, nothing on its way yet (a holder that died here left nothing behind)
+    SENDING = "sending"  # on its way: a holder that died here may have sent it (in doubt)
+    SENT = "sent"  # there, with the platform's reference
+    NONE = "none"  # nothing to send (no item of the issue matched the watch)
+    UNREACHABLE = "unreachable"  # the recipient cannot be messaged at all
+    UNCONFIRMED = "unconfirmed"  # in doubt where the platform cannot look, and not sent again
+
+
+def _values(kind: type[enum.Enum]) -> list[str]:
+    return [str(member.value) for member in kind]
+
+
+class OutboxRow(Base):
+    """The outbox: one row per thing sent (its ``kind`` and ``key``) to one ``destination`` (a channel or a
+    user of ``platform``), claimed before sending and finished after.
+
+    ``holder`` (a process) keeps the claim until ``lease_until`` and renews it while sending; an expired
+    claim belongs to a process that died and another may take it over. ``issue_id`` (and for a watch
+    notice, ``watch_id``) tie the row to what it is about, so it goes when they go."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("kind", "key", "platform", "destination"),
+        Index("ix_outbox_destination", "kind", "platform", "destination"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
+    kind: Mapped[Kind] = mapped_column(Enum(Kind, native_enum=False, length=20, values_callable=_values))
+    key: Mapped[str] = mapped_column(String(200))
     platform: Mapped[str] = mapped_column(String(20))
-    channel_id: Mapped[str] = mapped_column(String(500))
-    state: Mapped[str] = mapped_column(String(20))  # claimed | posted
-    message_ref: Mapped[str | None] = mapped_column(String(200))
-    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    destination: Mapped[str] = mapped_column(String(500))
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
+    watch_id: Mapped[int | None] = mapped_column(ForeignKey("watches.id", ondelete="CASCADE"))
+    state: Mapped[SendState] = mapped_column(
+        Enum(SendState, native_enum=False, length=20, values_callable=_values)
+    )
+    ref: Mapped[str | None] = mapped_column(String(200))
     holder: Mapped[str | None] = mapped_column(String(200))
     lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ThreadRow(Base):
@@ -202,27 +236,6 @@ class WatchRow(Base):
     topic_key: Mapped[str] = mapped_column(String(400))
     since: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class NoticeRow(Base):
-    """The watch ledger: one row per (watch, issue), claimed before matching and sending, finished after.
-
-    ``state``: claimed (matching) -> sending (the message is on its way) -> sent, none (nothing in the
-    issue matched) or unreachable (no way to message the user). Like deliveries, a claim has a ``holder``
-    and a ``lease``; an expired one belongs to a process that died and is taken over."""
-
-    __tablename__ = "watch_notices"
-    __table_args__ = (UniqueConstraint("watch_id", "issue_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    watch_id: Mapped[int] = mapped_column(ForeignKey("watches.id", ondelete="CASCADE"))
-    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
-    state: Mapped[str] = mapped_column(String(20))
-    holder: Mapped[str | None] = mapped_column(String(200))
-    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    message_ref: Mapped[str | None] = mapped_column(String(200))
-    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class HomeViewRow(Base):

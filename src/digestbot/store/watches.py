@@ -11,13 +11,16 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import ColumnElement, Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from digestbot.domain import Recipient, Watch
 from digestbot.store.db import Database
+from digestbot.store.keys import bounded, width
 from digestbot.store.models import WatcherRow, WatchRow, utcnow
 from digestbot.store.sql import insert
+
+TOPIC_KEY_CHARS = width(WatchRow.topic_key)
 
 
 class AddOutcome(enum.Enum):
@@ -39,9 +42,21 @@ class Added:
     recipient: Recipient
 
 
-def topic_key(topic: str) -> str:
-    """A topic's identity: its words, case-folded ("Ransomware " and "ransomware" are one watch)."""
+def folded(topic: str) -> str:
+    """A topic's words, case-folded ("Ransomware " and "ransomware" are one watch). Folding can lengthen
+    a topic ("ß" becomes "ss", "ﬃ" "ffi"): limits on a topic's length apply to this form too."""
     return " ".join(topic.split()).casefold()
+
+
+def topic_key(topic: str) -> str:
+    """A topic's identity, as stored: its folded form, hashed if too long for the column."""
+    return bounded(folded(topic), TOPIC_KEY_CHARS)
+
+
+def _same_topic(topic: str) -> ColumnElement[bool]:
+    """The watches of that topic, also one stored unhashed before keys were bounded (SQLite kept any
+    length)."""
+    return WatchRow.topic_key.in_(sorted({topic_key(topic), folded(topic)}))
 
 
 class WatchStore:
@@ -67,9 +82,7 @@ class WatchStore:
         with self.db.transaction() as session:
             watcher = session.get_one(WatcherRow, _upsert(session, recipient))  # locks the user's row
             stored = _recipient(watcher)
-            existing = session.scalar(
-                _watches().where(WatchRow.watcher_id == watcher.id, WatchRow.topic_key == key)
-            )
+            existing = session.scalar(_watches().where(WatchRow.watcher_id == watcher.id, _same_topic(topic)))
             count = session.scalar(select(func.count()).where(WatchRow.watcher_id == watcher.id)) or 0
             if existing is not None:
                 return Added(AddOutcome.EXISTS, _watch(existing, stored), count, stored)
@@ -93,7 +106,7 @@ class WatchStore:
                 .where(WatcherRow.platform == platform, WatcherRow.user_id == user_id)
             )
             if topic is not None:
-                query = query.where(WatchRow.topic_key == topic_key(topic))
+                query = query.where(_same_topic(topic))
             if watch_id is not None:
                 query = query.where(WatchRow.id == watch_id)
             row = session.scalar(query)
@@ -102,6 +115,15 @@ class WatchStore:
             found = _watch(row, _recipient(session.get_one(WatcherRow, row.watcher_id)))
             session.execute(delete(WatchRow).where(WatchRow.id == row.id))
             return found
+
+    def forget_tenant(self, platform: str, tenant_id: str) -> int:
+        """Forget every user of one workspace or tenant (the app left it): their watches and the watch
+        ledger's rows for them go with them (foreign-key cascades). How many users were forgotten."""
+        with self.db.transaction() as session:
+            result = session.execute(
+                delete(WatcherRow).where(WatcherRow.platform == platform, WatcherRow.tenant_id == tenant_id)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
 
     def of(self, platform: str, user_id: str) -> list[Watch]:
         """The user's watches, oldest first."""

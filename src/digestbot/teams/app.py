@@ -7,6 +7,8 @@ Each listener parses the activity (``parse``), calls one plain handler (``handle
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from typing import Any
 
 from microsoft_teams.api import ActivityBase, ConversationUpdateActivity
 from microsoft_teams.api.activities.install_update import InstalledActivity, UninstalledActivity
@@ -15,6 +17,7 @@ from microsoft_teams.api.auth.cloud_environment import CloudEnvironment
 from microsoft_teams.api.auth.credentials import TokenProvider
 
 from digestbot.conversation import Conversations
+from digestbot.errors import DatabaseUnavailable
 from digestbot.settings import Settings
 from digestbot.teams import handlers, parse
 from digestbot.teams.handlers import Reply
@@ -41,35 +44,52 @@ def register(app: App, conversations: Conversations) -> None:
     """Attach the listeners: reference refresh for every activity, messages, install and uninstall."""
 
     async def refresh(ctx: ActivityContext[ActivityBase]) -> None:
-        await asyncio.to_thread(conversations.refresh_reference, parse.place(ctx.activity))
+        try:
+            await asyncio.to_thread(conversations.refresh_reference, parse.place(ctx.activity))
+        except DatabaseUnavailable:
+            return  # nothing else runs; the endpoint answers 503 and the connector retries
         await ctx.next()
 
     async def on_message(ctx: ActivityContext[MessageActivity]) -> None:
-        reply = await asyncio.to_thread(handlers.on_message, conversations, parse.message(ctx.activity))
+        try:
+            message = parse.message(ctx.activity)
+        except parse.InvalidButton as exc:
+            await send(ctx, handlers.on_refused_button(str(exc)))
+            return
+        reply = await asyncio.to_thread(handlers.on_message, conversations, message)
         if reply is not None:
             await send(ctx, reply)
 
     async def on_install(ctx: ActivityContext[InstalledActivity]) -> None:
         activity = ctx.activity
-        await asyncio.to_thread(
+        await blocking(
             handlers.on_installed, conversations, parse.place(activity), parse.direct_user(activity)
         )
 
     async def on_uninstall(ctx: ActivityContext[UninstalledActivity]) -> None:
-        await asyncio.to_thread(handlers.on_uninstalled, conversations, parse.place(ctx.activity))
+        await blocking(handlers.on_uninstalled, conversations, parse.place(ctx.activity))
 
     async def on_members(ctx: ActivityContext[ConversationUpdateActivity]) -> None:
         activity, place = ctx.activity, parse.place(ctx.activity)
         if parse.includes_bot(activity.members_added, activity):
-            await asyncio.to_thread(handlers.on_installed, conversations, place, parse.direct_user(activity))
+            await blocking(handlers.on_installed, conversations, place, parse.direct_user(activity))
         elif parse.includes_bot(activity.members_removed, activity):
-            await asyncio.to_thread(handlers.on_uninstalled, conversations, place)
+            await blocking(handlers.on_uninstalled, conversations, place)
 
     app.use(refresh)
     app.on_message(on_message)
     app.on_install_add(on_install)
     app.on_install_remove(on_uninstall)
     app.on_conversation_update(on_members)
+
+
+async def blocking(call: Callable[..., None], *args: Any) -> None:
+    """Run a core call in a worker thread. During a database outage (logged once by the store) nothing
+    is done: the endpoint answers 503, and the connector sends the activity again later."""
+    try:
+        await asyncio.to_thread(call, *args)
+    except DatabaseUnavailable:
+        return
 
 
 async def send(ctx: ActivityContext[MessageActivity], reply: Reply) -> None:

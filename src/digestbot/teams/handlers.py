@@ -11,6 +11,7 @@ import logging
 from digestbot.conversation import Conversations, Ignored, Message
 from digestbot.domain import Destination
 from digestbot.render import teams as render
+from digestbot.render import words
 from digestbot.teams.parse import SURFACE
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,12 @@ def on_message(conversations: Conversations, message: Message) -> Reply | None:
     already answered (the connector retries when a reply takes too long)."""
     outcome = conversations.handle(message)
     return None if isinstance(outcome, Ignored) else render.outcome_message(outcome)
+
+
+def on_refused_button(reason: str) -> Reply:
+    """The one-line reply to a card button whose data was refused (``parse.InvalidButton``)."""
+    log.warning("Teams: refused a card button's data (%s)", reason)
+    return render.notice_message(words.INVALID_ACTION)
 
 
 def on_installed(conversations: Conversations, place: Destination, user: str | None = None) -> None:

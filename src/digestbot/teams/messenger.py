@@ -23,13 +23,13 @@ class TeamsMessenger:
     def __init__(self, publisher: TeamsPublisher) -> None:
         self.publisher = publisher
 
-    def find_notice(self, notice: Notice) -> str | None:
+    def find(self, notice: Notice) -> str | None:
         """Always None: the Bot Connector has no API to list what a bot sent."""
         return None
 
-    def send_notice(self, notice: Notice) -> str:
+    def send(self, notice: Notice) -> str:
         """Post the notice card into the user's 1:1 chat; ``Unreachable`` when none is known yet."""
         user = notice.watch.recipient
         if not user.conversation_id or not user.service_url:
             raise Unreachable(f"Teams user {user.user_id} has no 1:1 chat with the bot yet")
-        return self.publisher.send(user.service_url, user.conversation_id, watch_notice(notice))
+        return self.publisher.post_activity(user.service_url, user.conversation_id, watch_notice(notice))

@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import pydantic
 from microsoft_teams.api import Account, ActivityBase
 from microsoft_teams.api.activities.message import MessageActivity
 from microsoft_teams.api.activities.utils import StripMentionsTextOptions, strip_mentions_text
 
-from digestbot.conversation import Message
+from digestbot.conversation import Message, Verb, parse_command
 from digestbot.domain import Destination
-from digestbot.render.teams_story import COMMAND_FIELD
+from digestbot.errors import DigestbotError
+from digestbot.payloads import problems
+from digestbot.render.teams_story import COMMAND_FIELD, TIMELINE_FIELD
+from digestbot.render.timeline import PageRef
 
 SURFACE = "teams"
 THREAD_MARK = ";messageid="
+
+
+class InvalidButton(DigestbotError):
+    """A card button's submitted data is not what the bot's cards send (a forged or garbled value)."""
+
+
+class _ButtonData(pydantic.BaseModel):
+    """What a card's Action.Submit sends back: a timeline page, or (cards posted before pages were
+    sent apart from the topic) the command itself. Strict: nothing is coerced."""
+
+    model_config = pydantic.ConfigDict(strict=True, frozen=True, extra="ignore", populate_by_name=False)
+
+    timeline: PageRef | None = pydantic.Field(default=None, alias="digestbotTimeline")  # TIMELINE_FIELD
+    command: str | None = pydantic.Field(
+        default=None, alias="digestbotCommand", max_length=10_000
+    )  # COMMAND_FIELD
 
 
 def place(activity: ActivityBase) -> Destination:
@@ -67,10 +87,21 @@ def personal(activity: ActivityBase) -> bool:
 
 
 def button_command(activity: MessageActivity) -> str | None:
-    """The command a card button sent back (a timeline's "More"), if the message is such a click."""
+    """The command a card button sent back (a timeline's "More"), if the message is such a click;
+    ``InvalidButton`` when it carries the bot's fields with anything but what its cards send."""
     value = activity.value
-    command = value.get(COMMAND_FIELD) if isinstance(value, dict) else None
-    return command if isinstance(command, str) and command.strip() else None
+    if not isinstance(value, dict) or not ({TIMELINE_FIELD, COMMAND_FIELD} & value.keys()):
+        return None
+    try:
+        data = _ButtonData.model_validate(value)
+    except pydantic.ValidationError as exc:
+        raise InvalidButton(problems(exc)) from None
+    if data.timeline is not None:
+        return data.timeline.command()
+    command = parse_command(data.command or "")
+    if command.verb is not Verb.TIMELINE or not command.question:  # the only command a button sent
+        raise InvalidButton(f"{COMMAND_FIELD} is not a timeline's")
+    return data.command
 
 
 def direct_user(activity: ActivityBase) -> str | None:

@@ -23,8 +23,8 @@ from microsoft_teams.api.auth.cloud_environment import PUBLIC, CloudEnvironment
 from microsoft_teams.api.auth.credentials import TokenProvider
 from microsoft_teams.common import Client, ClientOptions
 
-from digestbot.delivery import PostError
-from digestbot.domain import Destination, Issue
+from digestbot.delivery import Post
+from digestbot.outbox import PostError
 from digestbot.render import teams as render
 from digestbot.settings import Settings
 from digestbot.teams.parse import SURFACE
@@ -41,6 +41,7 @@ class TeamsPublisher:
     """Posts issues into Teams conversations (a ``Publisher`` for the ``Deliverer``)."""
 
     platform = SURFACE
+    can_look = False  # the Bot Connector cannot list what a bot posted
 
     def __init__(
         self,
@@ -55,20 +56,22 @@ class TeamsPublisher:
         self.timeout = timeout
         self.sleep = sleep
 
-    def find_post(self, dest: Destination, issue: Issue) -> str | None:
+    def find(self, post: Post) -> str | None:
         """Always None: the Bot Connector has no API to list the messages a bot posted in a conversation.
 
-        So a crash between the ledger's claim and confirm is resolved by posting again: at most one
-        duplicate card per such crash, recognisable by the issue key it carries."""
+        So a crash between the outbox's claim and confirm is resolved as issue posts are when the platform
+        cannot look (``digestbot.outbox.WHEN_BLIND``: posted again): at most one duplicate card per such
+        crash, recognisable by the issue key it carries."""
         return None
 
-    def post_issue(self, dest: Destination, issue: Issue) -> str:
+    def send(self, post: Post) -> str:
         """Post the issue card; return the new activity id. HTTP 429 is waited out (Retry-After)."""
+        dest = post.dest
         if not dest.service_url:
             raise PostError(f"no serviceUrl known for Teams conversation {dest.channel_id}", certain=True)
-        return self.send(dest.service_url, dest.channel_id, render.issue_message(issue))
+        return self.post_activity(dest.service_url, dest.channel_id, render.issue_message(post.issue))
 
-    def send(self, service_url: str, conversation_id: str, activity: render.Activity) -> str:
+    def post_activity(self, service_url: str, conversation_id: str, activity: render.Activity) -> str:
         """Post an activity proactively into a conversation; the new activity's id. HTTP 429 is waited
         out (Retry-After); any other failure is a PostError saying whether it surely did not arrive."""
         for attempt in range(1, MAX_ATTEMPTS + 1):

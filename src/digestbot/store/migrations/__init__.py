@@ -25,6 +25,7 @@ from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, inspect, text
 
 from digestbot.errors import DigestbotError
+from digestbot.sql_url import safe_url
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +137,7 @@ def _config(connection: Connection | None = None) -> Config:
 
 
 def _where(engine: Engine) -> str:
-    return f"the database {engine.url.render_as_string(hide_password=True)}"
+    return f"the database {safe_url(engine.url)}"
 
 
 @contextmanager

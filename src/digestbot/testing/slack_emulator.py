@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from digestbot.slack.emulated_installs import Installs, Workspace
-from digestbot.slack.emulator_http import RESPONSE_URL, Call, EmulatorServer, handler_for, parse_call
+from digestbot.testing.slack_http import RESPONSE_URL, Call, EmulatorServer, handler_for, parse_call
+from digestbot.testing.slack_installs import Installs, Workspace
 
 __all__ = ["RESPONSE_URL", "Call", "Failure", "SlackEmulator", "parse_call"]
 

@@ -77,10 +77,14 @@ def handler_for(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def do_GET(self) -> None:  # Slack's approval page
+        def do_GET(self) -> None:  # Slack's approval page, and Web API methods slack_sdk calls by GET
             answer: Answer = (404, {}, b"")
-            if urlsplit(self.path).path == "/oauth/v2/authorize":
+            path = urlsplit(self.path).path
+            if path == "/oauth/v2/authorize":
                 answer = emulator.authorize(dict(parse_qsl(urlsplit(self.path).query)))
+            elif path.startswith("/api/"):  # chat.getPermalink: its fields are in the query
+                headers = {key.lower(): value for key, value in self.headers.items()}
+                answer = emulator.handle(parse_call(self.path, headers, b""))
             status, headers, body = answer
             self.send_response(status)
             for key, value in headers.items():

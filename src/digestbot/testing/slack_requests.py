@@ -1,7 +1,7 @@
 """Drive a Slack app the way Slack does: signed requests, Slack's payloads, a server on loopback.
 
-Used by the tests and by ``bench/slack_load.py``; together with ``slack.emulator`` it lets the whole
-Slack surface run offline.
+Used by the tests and by ``digestbot.benchmark.slack_load``; together with ``slack_emulator`` it lets the
+whole Slack surface run offline.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from digestbot.slack.testing import APP_ID
+from digestbot.testing.slack_requests import APP_ID
 
 JsonDict = dict[str, Any]
 INSTALLER = "U0INSTALL"  # the user who approves every install

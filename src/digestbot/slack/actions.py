@@ -175,6 +175,10 @@ _ROUTED: dict[str, type[BaseModel]] = {
 def routable(body: object) -> bool:
     """Whether Bolt can match ``body`` to a listener without raising; when not, one log line says why."""
     kind = body.get("type") if isinstance(body, dict) else None
+    if isinstance(body, dict) and "view" in body and not isinstance(body["view"], dict):
+        # Bolt's log line for a payload no listener takes reads ``view`` as a dict, whatever its type
+        log.warning("Slack: refused a %s payload with an invalid payload (view: not an object)", kind)
+        return False
     model = _ROUTED.get(kind) if isinstance(kind, str) else None
     return model is None or read(model, body, f"a {kind} payload") is not None
 

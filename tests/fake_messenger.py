@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from digestbot.delivery import PostError
-from digestbot.watching import Notice, Unreachable
+from digestbot.delivery.delivery import PostError
+from digestbot.delivery.watching import Notice, Unreachable
 from tests.fake_publisher import Crash
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from digestbot.delivery import Post, PostError, issue_key
+from digestbot.delivery.delivery import Post, PostError, issue_key
 
 
 class Crash(BaseException):

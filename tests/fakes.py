@@ -14,11 +14,11 @@ from typing import Any
 from digestbot.app import build_core
 from digestbot.conversation import Library
 from digestbot.core import Digestbot
+from digestbot.delivery.stories import Story
 from digestbot.domain import Answer, AnswerItem, Destination, Hit, Issue, Lead
-from digestbot.embed import HashingEmbedder
+from digestbot.embedding.embed import HashingEmbedder
 from digestbot.search.relevance import RelevancePolicy
 from digestbot.settings import Settings
-from digestbot.stories import Story
 
 # The fitted model over the hashing fake's cosines (texts sharing words 0.2-0.6, unrelated ones up to 0.15
 # through shared word prefixes): its operating points sit higher for "nothing found" and lower for a lead,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from digestbot.onnx_embed import OnnxEmbedder
+from digestbot.embedding.onnx_embed import OnnxEmbedder
 
 
 @lru_cache(maxsize=2)

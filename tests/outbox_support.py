@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from digestbot.delivery import PlannedPost
+from digestbot.delivery.delivery import PlannedPost
+from digestbot.delivery.watching import notice_address
 from digestbot.domain import Destination, Watch
 from digestbot.store.outbox import Address
-from digestbot.watching import notice_address
 
 
 def post_to(day: dt.date, platform: str, channel: str) -> Address:

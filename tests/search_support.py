@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from digestbot.domain import Issue, Item, Section
-from digestbot.embed import Embedder, HashingEmbedder, SentenceTransformerEmbedder
+from digestbot.embedding.embed import Embedder, HashingEmbedder, SentenceTransformerEmbedder
 from digestbot.search import SearchEngine
 from digestbot.search.relevance import RelevancePolicy
 from digestbot.store import Archive, Database

@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from digestbot.cli import build_cli
-from digestbot.console import samples_dir
+from digestbot.edge.console import samples_dir
 from tests.fakes import fake_core
 
 LOG_LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ [\w.]+: ")  # logging's own lines

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from digestbot import platforms
 from digestbot.cli import build_cli
-from digestbot.console import samples_dir
 from digestbot.core import Digestbot
+from digestbot.edge import platforms
+from digestbot.edge.console import samples_dir
 from digestbot.settings import Settings
 from digestbot.testing.slack_emulator import SlackEmulator
 from tests.fakes import fake_core

@@ -14,12 +14,12 @@ from typer.testing import CliRunner
 
 from digestbot.app import build_conversations
 from digestbot.cli import build_cli
-from digestbot.console import ConsoleChat, load_samples_if_empty
 from digestbot.core import Digestbot
 from digestbot.domain import Destination
-from digestbot.logs import configure_logging
+from digestbot.edge.console import ConsoleChat, load_samples_if_empty
 from digestbot.render.plain import help_text
 from digestbot.settings import load_settings
+from digestbot.telemetry.logs import configure_logging
 from tests.fakes import fake_core
 
 

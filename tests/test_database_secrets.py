@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from digestbot.app import build_conversations
-from digestbot.asgi import ServerThread
 from digestbot.cli import build_cli
-from digestbot.ops import operator_routes
-from digestbot.server import build_asgi_app
+from digestbot.edge.asgi import ServerThread
+from digestbot.edge.ops import operator_routes
+from digestbot.edge.server import build_asgi_app
 from digestbot.sql_url import redact, safe_url
 from tests.fakes import fake_core, fake_settings
 from tests.postgres import PostgresServer, free_port

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from digestbot.delivery import Deliverer, PostError, issue_key
+from digestbot.delivery.delivery import Deliverer, PostError, issue_key
 from digestbot.domain import Destination, Issue, Item, Section
 from digestbot.errors import NotFoundError
 from digestbot.store import Archive, ChatState, Database

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from digestbot.app import build_embedder
-from digestbot.embed import Embedder, HashingEmbedder, SentenceTransformerEmbedder
+from digestbot.embedding.embed import Embedder, HashingEmbedder, SentenceTransformerEmbedder
 from digestbot.errors import ConfigError
 from digestbot.settings import load_settings
 from tests.search_support import real_embedder

@@ -21,7 +21,7 @@ from starlette.testclient import TestClient
 
 from digestbot.app import build_conversations
 from digestbot.core import Digestbot
-from digestbot.server import SLACK_PATH, TEAMS_PATH, build_asgi_app
+from digestbot.edge.server import SLACK_PATH, TEAMS_PATH, build_asgi_app
 from digestbot.settings import Settings
 from digestbot.store.models import Base
 from digestbot.teams import build_teams_routes

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digestbot.embed import Backend, HashingEmbedder
+from digestbot.embedding.embed import Backend, HashingEmbedder
 from digestbot.index import (
     IndexInvalid,
     VectorIndex,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from digestbot.console import samples_dir
+from digestbot.edge.console import samples_dir
 from digestbot.parse import parse_document
 from digestbot.store import Archive, Database
 from tests.onnx_support import exported

@@ -1,7 +1,8 @@
 """The outbox shared by several processes, over both kinds it sends (issue posts and watch notices): one
 winner per claim, a live holder keeps its claim, a dead holder's claim is taken over once its lease ran
 out, failures are released or left in doubt, two replicas send each thing once, and where the platform
-cannot look, each kind gets the guarantee ``digestbot.outbox.WHEN_BLIND`` declares (SQLite and PostgreSQL)."""
+cannot look, each kind gets the guarantee ``digestbot.delivery.outbox.WHEN_BLIND`` declares (SQLite
+and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from digestbot.delivery import Deliverer, Post, PostError
+from digestbot.delivery.delivery import Deliverer, Post, PostError
+from digestbot.delivery.outbox import WHEN_BLIND, Dispatcher, Guarantee, Sent
+from digestbot.delivery.watching import Notice, WatchNotifier
 from digestbot.domain import AnswerItem, Destination, Hit, Issue, Item, Recipient, Section, Watch
-from digestbot.outbox import WHEN_BLIND, Dispatcher, Guarantee, Sent
 from digestbot.store import Archive, ChatState, Database
 from digestbot.store.models import Kind, SendState, utcnow
 from digestbot.store.outbox import DEFAULT_LEASE, Address, Claim, Outbox
 from digestbot.store.watches import WatchStore
-from digestbot.watching import Notice, WatchNotifier
 from tests.fake_messenger import MemoryMessenger
 from tests.fake_publisher import Crash, MemoryPublisher
 from tests.outbox_support import notice_to, post_to

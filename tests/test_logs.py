@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from digestbot.app import build_conversations
-from digestbot.asgi import Throttled
 from digestbot.cli import build_cli
-from digestbot.logs import JsonFormatter, SafeFormatter, escape_controls
-from digestbot.serve import chat_server
+from digestbot.edge.asgi import Throttled
+from digestbot.edge.serve import chat_server
 from digestbot.settings import Settings
+from digestbot.telemetry.logs import JsonFormatter, SafeFormatter, escape_controls
 from tests.fakes import fake_core, fake_settings
 
 
@@ -53,7 +53,7 @@ def test_serve_escapes_uvicorns_lines_too(tmp_path: Path) -> None:
 def test_a_throttled_warning_logs_once_per_interval_with_a_count(caplog: pytest.LogCaptureFixture) -> None:
     now = [0.0]
     throttled = Throttled("refused %d request(s)", interval=60, clock=lambda: now[0])
-    with caplog.at_level(logging.WARNING, logger="digestbot.asgi"):
+    with caplog.at_level(logging.WARNING, logger="digestbot.edge.asgi"):
         for second in (0, 1, 2, 59, 60, 61, 200):
             now[0] = second
             throttled.note()

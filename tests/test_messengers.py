@@ -14,15 +14,15 @@ import pytest
 from pydantic import SecretStr
 
 from digestbot.app import build_conversations
-from digestbot.console import ConsoleChat, ConsoleMessenger
-from digestbot.delivery import PostError
+from digestbot.delivery.delivery import PostError
+from digestbot.delivery.watching import DirectMessenger, Notice, Unreachable
 from digestbot.domain import AnswerItem, Hit, Recipient, Watch
+from digestbot.edge.console import ConsoleChat, ConsoleMessenger
 from digestbot.settings import Settings
 from digestbot.slack.messenger import SlackMessenger
 from digestbot.slack.publisher import build_web_client
 from digestbot.teams import TeamsMessenger, build_teams_publisher
 from digestbot.testing.slack_emulator import Failure, SlackEmulator
-from digestbot.watching import DirectMessenger, Notice, Unreachable
 from tests.fake_messenger import MemoryMessenger
 from tests.fakes import fake_core, fake_settings
 from tests.teams.connector import serve_connector

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from digestbot.app import build_core, build_embedder
-from digestbot.console import samples_dir
-from digestbot.embed import Backend, HashingEmbedder, SentenceTransformerEmbedder
+from digestbot.edge.console import samples_dir
+from digestbot.embedding.embed import Backend, HashingEmbedder, SentenceTransformerEmbedder
+from digestbot.embedding.onnx_embed import OnnxEmbedder, file_sha256
 from digestbot.errors import ConfigError
-from digestbot.onnx_embed import OnnxEmbedder, file_sha256
 from digestbot.settings import load_settings
 from tests.fakes import FAKE_POLICY
 from tests.onnx_support import exported
@@ -134,8 +134,8 @@ def test_onnx_fp32_encodes_exactly_as_sentence_transformers(models: Path) -> Non
 def test_two_processes_exporting_at_once_leave_one_good_int8_file(models: Path) -> None:
     target = OnnxEmbedder(None, models).path
     script = (
-        "import sys; from pathlib import Path; from digestbot.onnx_export import ensure_exported; "
-        "from digestbot.model_dir import packaged_model_path; "
+        "import sys; from pathlib import Path; from digestbot.embedding.onnx_export import ensure_exported; "
+        "from digestbot.embedding.model_dir import packaged_model_path; "
         "ensure_exported(packaged_model_path(), Path(sys.argv[1]), 'int8')"
     )
     racers = [subprocess.Popen([sys.executable, "-c", script, str(target)]) for _ in range(2)]

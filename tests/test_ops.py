@@ -15,12 +15,12 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from digestbot.app import build_conversations
-from digestbot.asgi import ServerThread
 from digestbot.conversation import Message
 from digestbot.core import Digestbot, Readiness
 from digestbot.domain import Destination
-from digestbot.ops import ReadinessProbe, operator_routes
-from digestbot.server import build_asgi_app
+from digestbot.edge.asgi import ServerThread
+from digestbot.edge.ops import ReadinessProbe, operator_routes
+from digestbot.edge.server import build_asgi_app
 from digestbot.settings import SourceConfig
 from tests.conftest import FIXTURES
 from tests.fake_publisher import MemoryPublisher

@@ -26,12 +26,12 @@ from pydantic import SecretStr
 from starlette.testclient import TestClient
 
 from digestbot.app import build_conversations
-from digestbot.asgi import ServerThread
-from digestbot.console import ConsoleChat, ConsoleMessenger
 from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
 from digestbot.domain import Issue, Item, Section
-from digestbot.server import build_asgi_app
+from digestbot.edge.asgi import ServerThread
+from digestbot.edge.console import ConsoleChat, ConsoleMessenger
+from digestbot.edge.server import build_asgi_app
 from digestbot.slack.messenger import SlackMessenger
 from digestbot.slack.publisher import build_web_client
 from digestbot.teams import TeamsMessenger, build_teams_publisher

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from digestbot.errors import DigestbotError, SourceError
-from digestbot.poller import Polled, SourcePoller
+from digestbot.ingest.poller import Polled, SourcePoller
+from digestbot.ingest.sources import SourceReader
 from digestbot.settings import SourceConfig
-from digestbot.sources import SourceReader
 from digestbot.store import Database
 from digestbot.store.polling import PollState
 from tests.http_support import Route, StaticSite, rss
@@ -98,10 +98,10 @@ def test_a_huge_feed_is_read_a_capped_number_of_entries_per_poll(
     poller = SourcePoller(reader, PollState(Database(f"sqlite:///{tmp_path / 'db.sqlite3'}")))
     entries = [(f"Digest - March {n}, 2031", site.url(f"/{n}"), BODY) for n in range(1, 8)]
     site.routes["/feed"] = Route(rss(entries), "application/rss+xml")
-    with caplog.at_level(logging.WARNING, logger="digestbot.sources"):
+    with caplog.at_level(logging.WARNING, logger="digestbot.ingest.sources"):
         first = take(poller, site.url("/feed"))
     assert [p.doc_id for p in first if isinstance(p, Polled)] == [site.url(f"/{n}") for n in range(1, 6)]
-    [line] = [r.getMessage() for r in caplog.records if r.name == "digestbot.sources"]
+    [line] = [r.getMessage() for r in caplog.records if r.name == "digestbot.ingest.sources"]
     assert "7 feed entries, reading the first 5" in line
     site.routes["/feed"] = Route(rss(entries), "application/rss+xml")  # no ETag: fetched again
     assert [p.doc_id for p in take(poller, site.url("/feed")) if isinstance(p, Polled)] == [

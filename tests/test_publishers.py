@@ -14,9 +14,9 @@ import pytest
 from pydantic import SecretStr
 
 from digestbot.app import build_conversations
-from digestbot.console import PLACE, ConsoleChat, ConsolePublisher
-from digestbot.delivery import Post, PostError, Publisher
+from digestbot.delivery.delivery import Post, PostError, Publisher
 from digestbot.domain import Destination, Issue, Item, Section
+from digestbot.edge.console import PLACE, ConsoleChat, ConsolePublisher
 from digestbot.settings import Settings
 from digestbot.slack.publisher import SlackPublisher, build_web_client
 from digestbot.teams import build_teams_publisher

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from digestbot.app import build_core
-from digestbot.console import samples_dir
 from digestbot.core import Digestbot
+from digestbot.edge.console import samples_dir
 from digestbot.evaluation import format_report
 from digestbot.render.plain import answer_text
 from digestbot.settings import load_settings

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from digestbot.embed import HashingEmbedder
-from digestbot.query_cache import QueryCache
+from digestbot.embedding.embed import HashingEmbedder
+from digestbot.embedding.query_cache import QueryCache
 
 
 class Counting:

@@ -17,12 +17,12 @@ import pytest
 
 from digestbot.app import build_conversations
 from digestbot.conversation import Answered, Conversations, Home, Timeline
+from digestbot.delivery.watching import Notice
 from digestbot.domain import Issue, IssueSummary, Item, Recipient, Section, Watch
 from digestbot.render import plain, slack, slack_home, slack_story, teams, teams_story
 from digestbot.render.bidi import BIDI_CONTROLS, strip_bidi
 from digestbot.render.slack_blocks import link as slack_link
 from digestbot.render.teams_cards import link as teams_link
-from digestbot.watching import Notice
 from tests.fakes import fake_core, fake_settings
 
 OVERRIDE, POP, ISOLATE, RLM = "\u202e", "\u202c", "\u2067", "\u200f"

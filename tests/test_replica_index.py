@@ -9,9 +9,9 @@ from pathlib import Path
 from digestbot.app import build_core
 from digestbot.core import Digestbot
 from digestbot.domain import Issue
-from digestbot.embed import HashingEmbedder
+from digestbot.embedding.embed import HashingEmbedder
+from digestbot.ingest.sources import SourceReader
 from digestbot.search import SearchEngine
-from digestbot.sources import SourceReader
 from digestbot.store import Archive, ChatState, Database, SaveOutcome
 from tests.fakes import FAKE_POLICY, fake_settings
 

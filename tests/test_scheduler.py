@@ -15,8 +15,8 @@ from digestbot.app import build_conversations
 from digestbot.conversation import Message
 from digestbot.core import Digestbot
 from digestbot.domain import Destination, Issue, Item, Section
+from digestbot.edge.scheduler import Cycle, build_scheduler, cron_trigger, sync_index
 from digestbot.errors import ConfigError
-from digestbot.scheduler import Cycle, build_scheduler, cron_trigger, sync_index
 from digestbot.settings import Settings
 from digestbot.store.models import SendState
 from digestbot.store.outbox import Claim, Outbox

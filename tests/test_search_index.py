@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from digestbot.domain import Issue, Item, Section
-from digestbot.embed import HashingEmbedder
+from digestbot.embedding.embed import HashingEmbedder
 from digestbot.search import SearchEngine
 from tests.fakes import FAKE_POLICY
 from tests.search_support import CYBER, NEW_ISSUE, TITLE, new_archive, new_engine

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from digestbot.console import samples_dir
-from digestbot.delivery import issue_key
+from digestbot.delivery.delivery import issue_key
+from digestbot.edge.console import samples_dir
 from digestbot.parse import parse_document
 from digestbot.testing.slack_emulator import SlackEmulator
 

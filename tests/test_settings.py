@@ -127,7 +127,7 @@ def test_log_format_is_text_or_json(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_configured_channel_may_name_its_workspace() -> None:
     from digestbot.domain import Destination
-    from digestbot.platforms import configured_destinations
+    from digestbot.edge.platforms import configured_destinations
 
     settings = load_settings(channels=["slack:C1", "C2", "slack:T0NORTH01/C3"])
     assert configured_destinations(settings) == [

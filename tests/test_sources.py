@@ -11,8 +11,8 @@ from typing import ClassVar
 import pytest
 
 from digestbot.errors import DigestbotError, ParseError, SourceError
-from digestbot.links import LinkPolicy
-from digestbot.sources import Document, SourceReader
+from digestbot.ingest.links import LinkPolicy
+from digestbot.ingest.sources import Document, SourceReader
 from tests.http_support import Route, StaticSite, rss
 
 PAGE = (
@@ -185,8 +185,8 @@ def test_entries_per_feed_are_capped_with_one_log_line(
     site: StaticSite, caplog: pytest.LogCaptureFixture
 ) -> None:
     site.routes["/feed.xml"] = Route(full_entries(site, 60), content_type="application/rss+xml")
-    with caplog.at_level(logging.WARNING, logger="digestbot.sources"):
+    with caplog.at_level(logging.WARNING, logger="digestbot.ingest.sources"):
         found = documents(SourceReader(max_feed_entries=50), site.url("/feed.xml"))
     assert len(found) == 50 and all(isinstance(d, Document) for d in found)
-    [line] = [r.getMessage() for r in caplog.records if r.name == "digestbot.sources"]
+    [line] = [r.getMessage() for r in caplog.records if r.name == "digestbot.ingest.sources"]
     assert line.endswith("60 feed entries, reading the first 50 (max_feed_entries); the rest wait")

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from digestbot.app import build_conversations
-from digestbot.console import PLACE, ConsoleChat
 from digestbot.conversation import Conversations, EmptyArchive, Failed, Message, Timeline
 from digestbot.core import Digestbot
 from digestbot.domain import Issue, Item, Section
+from digestbot.edge.console import PLACE, ConsoleChat
 from digestbot.render.plain import outcome_text
 from tests.fakes import fake_core, fake_settings
 

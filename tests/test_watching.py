@@ -15,7 +15,7 @@ import pytest
 from digestbot.app import build_conversations
 from digestbot.conversation import Failed, Message, Watched
 from digestbot.core import Digestbot
-from digestbot.delivery import PostError
+from digestbot.delivery.delivery import PostError
 from digestbot.domain import Destination, Issue, Item, Section
 from tests.fake_messenger import MemoryMessenger
 from tests.fake_publisher import Crash

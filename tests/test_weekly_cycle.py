@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from digestbot import platforms
 from digestbot.core import Digestbot
-from digestbot.scheduler import run_cycle
+from digestbot.edge import platforms
+from digestbot.edge.scheduler import run_cycle
 from digestbot.settings import Settings, SourceConfig
 from digestbot.testing.slack_emulator import SlackEmulator
 from tests.fakes import fake_core

@@ -7,22 +7,22 @@ from collections.abc import Sequence
 
 from digestbot.conversation import ChatRules, Conversations
 from digestbot.core import Digestbot
-from digestbot.delivery import Deliverer, Publisher
+from digestbot.delivery.delivery import Deliverer, Publisher
+from digestbot.delivery.watching import DirectMessenger, WatchNotifier
 from digestbot.domain import Destination
-from digestbot.embed import Embedder, SentenceTransformerEmbedder
-from digestbot.links import LinkPolicy
-from digestbot.poller import SourcePoller
-from digestbot.query_cache import QueryCache
+from digestbot.embedding.embed import Embedder, SentenceTransformerEmbedder
+from digestbot.embedding.query_cache import QueryCache
+from digestbot.ingest.links import LinkPolicy
+from digestbot.ingest.poller import SourcePoller
+from digestbot.ingest.sources import SourceReader
 from digestbot.search import SearchEngine
 from digestbot.search.relevance import RelevancePolicy
 from digestbot.settings import Settings
-from digestbot.sources import SourceReader
 from digestbot.store import Archive, ChatState, Database
 from digestbot.store.migrations import upgrade
 from digestbot.store.outbox import Outbox
 from digestbot.store.polling import PollState
 from digestbot.store.watches import WatchStore
-from digestbot.watching import DirectMessenger, WatchNotifier
 
 
 def build_core(
@@ -111,7 +111,7 @@ def build_embedder(settings: Settings, *, query_cache: QueryCache | None = None)
         cache = QueryCache(settings.query_cache_size)
     if settings.embed_backend == "torch":
         return SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, cache)
-    from digestbot.onnx_embed import OnnxEmbedder
+    from digestbot.embedding.onnx_embed import OnnxEmbedder
 
     return OnnxEmbedder(
         settings.model_path,

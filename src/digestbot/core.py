@@ -14,20 +14,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from digestbot.answers import ask as answer_question
-from digestbot.delivery import Deliverer, DeliveryReport, PlannedPost, Publisher
+from digestbot.delivery.delivery import Deliverer, DeliveryReport, PlannedPost, Publisher
+from digestbot.delivery.stories import Story, story_of
+from digestbot.delivery.watching import DirectMessenger, NoticeReport, WatchNotifier
 from digestbot.domain import Answer, AnswerItem, Destination, Hit, Issue, IssueSummary
 from digestbot.errors import DigestbotError, NotFoundError
-from digestbot.ingest_report import IngestReport, IngestResult, Progress
-from digestbot.metrics import Metrics, MetricsSink
+from digestbot.ingest.ingest_report import IngestReport, IngestResult, Progress
+from digestbot.ingest.poller import SourcePoller
+from digestbot.ingest.sources import Document, SourceReader
 from digestbot.parse import parse_document
-from digestbot.poller import SourcePoller
 from digestbot.search import SearchEngine
 from digestbot.settings import SourceConfig
-from digestbot.sources import Document, SourceReader
 from digestbot.store import Archive, ChatState
 from digestbot.store.archive import stored_hit
-from digestbot.stories import Story, story_of
-from digestbot.watching import DirectMessenger, NoticeReport, WatchNotifier
+from digestbot.telemetry.metrics import Metrics, MetricsSink
 
 if TYPE_CHECKING:
     from digestbot.evaluation import EvalReport

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from digestbot.console import samples_dir
+from digestbot.edge.console import samples_dir
 from digestbot.settings import Settings
 from digestbot.store.chat import ChatState
 from digestbot.store.db import Database

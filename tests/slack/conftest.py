@@ -11,12 +11,12 @@ import pytest
 from pydantic import SecretStr
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
-from digestbot import platforms
 from digestbot.app import build_conversations
-from digestbot.asgi import ServerThread
 from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
-from digestbot.server import build_asgi_app
+from digestbot.edge import platforms
+from digestbot.edge.asgi import ServerThread
+from digestbot.edge.server import build_asgi_app
 from digestbot.settings import Settings
 from digestbot.slack.messenger import SlackMessenger
 from digestbot.slack.publisher import SlackPublisher, build_web_client

@@ -16,8 +16,8 @@ from starlette.routing import Route
 from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
 from digestbot.domain import Answer, Issue
+from digestbot.edge.server import TEAMS_PATH, build_asgi_app
 from digestbot.errors import NotFoundError
-from digestbot.server import TEAMS_PATH, build_asgi_app
 from digestbot.settings import Settings
 from digestbot.testing import slack_requests
 from digestbot.testing.slack_emulator import RESPONSE_URL, SlackEmulator

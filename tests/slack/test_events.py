@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from digestbot.core import Digestbot
-from digestbot.logs import configure_logging
+from digestbot.telemetry.logs import configure_logging
 from digestbot.testing.slack_emulator import Failure, SlackEmulator
 from tests.slack.support import CHANNEL, DM, SlackDriver, message
 

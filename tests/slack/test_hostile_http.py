@@ -15,9 +15,9 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from digestbot.asgi import ServerThread
 from digestbot.conversation import Conversations
-from digestbot.server import SLACK_PATH, build_asgi_app, slack_endpoint
+from digestbot.edge.asgi import ServerThread
+from digestbot.edge.server import SLACK_PATH, build_asgi_app, slack_endpoint
 from digestbot.settings import Settings
 from digestbot.slack.app import build_slack_app
 from digestbot.store import Database

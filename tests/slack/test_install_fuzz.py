@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
 from digestbot.app import build_conversations
-from digestbot.server import build_asgi_app
+from digestbot.edge.server import build_asgi_app
 from digestbot.store import Database
 from digestbot.store.models import slack_bots, slack_installations, slack_oauth_states
 from digestbot.testing.slack_emulator import SlackEmulator

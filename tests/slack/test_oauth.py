@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from digestbot.app import build_conversations
 from digestbot.domain import Destination
-from digestbot.server import build_asgi_app
+from digestbot.edge.server import build_asgi_app
 from digestbot.slack.home import SlackHomeBoard
 from digestbot.slack.publisher import build_web_client
 from digestbot.slack.tokens import InstalledTokens, installed_tokens

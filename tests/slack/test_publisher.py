@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from digestbot.delivery import Deliverer, Post, issue_key
+from digestbot.delivery.delivery import Deliverer, Post, issue_key
 from digestbot.domain import Destination, Issue, Item, Section
 from digestbot.settings import Settings
 from digestbot.slack.publisher import SlackPublisher, build_web_client

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 
 from digestbot.conversation import Home, Timeline, Unwatched, Watched, WatchFull, WatchList
+from digestbot.delivery.stories import Story
+from digestbot.delivery.watching import Notice
 from digestbot.domain import AnswerItem, IssueSummary, Recipient, Watch
 from digestbot.render import slack as render
 from digestbot.render import slack_blocks as blocks
 from digestbot.render.slack_home import ask_modal, home_view
 from digestbot.render.slack_story import watch_notice
-from digestbot.stories import Story
-from digestbot.watching import Notice
 from tests.slack.support import ALICE, ISSUE_JUL_2, ISSUE_JUL_9
 from tests.story_support import item_of
 

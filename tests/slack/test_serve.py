@@ -13,8 +13,8 @@ from pydantic import SecretStr
 
 from digestbot.app import build_conversations, build_core
 from digestbot.core import Digestbot
-from digestbot.embed import HashingEmbedder
-from digestbot.serve import ChatServer, chat_server
+from digestbot.edge.serve import ChatServer, chat_server
+from digestbot.embedding.embed import HashingEmbedder
 from digestbot.settings import Settings
 from digestbot.testing import slack_requests
 from digestbot.testing.slack_emulator import SlackEmulator

@@ -13,14 +13,14 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from typer.testing import CliRunner
 
-from digestbot import platforms
 from digestbot.app import build_conversations
 from digestbot.cli import build_cli
 from digestbot.conversation import Conversations
 from digestbot.core import Digestbot
+from digestbot.edge import platforms
+from digestbot.edge.scheduler import Cycle, run_cycle
 from digestbot.render.slack_home import ASK_ACTION, ASK_VIEW, QUESTION_BLOCK, QUESTION_INPUT
 from digestbot.render.slack_story import TIMELINE_ACTION, UNWATCH_ACTION
-from digestbot.scheduler import Cycle, run_cycle
 from digestbot.settings import Settings
 from digestbot.slack.messenger import NOTICE_EVENT
 from digestbot.testing import slack_requests

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from digestbot import platforms
 from digestbot.domain import Destination
-from digestbot.scheduler import run_cycle
+from digestbot.edge import platforms
+from digestbot.edge.scheduler import run_cycle
 from digestbot.testing import slack_requests as testing
 from tests.slack.oauth_support import CHANNELS, NORTH, SOUTH, Rig
 from tests.slack.support import BOT_TOKEN

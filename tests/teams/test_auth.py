@@ -13,8 +13,8 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from digestbot.asgi import ServerThread
 from digestbot.core import Digestbot
+from digestbot.edge.asgi import ServerThread
 from digestbot.settings import Settings
 from digestbot.teams.auth import is_loopback
 from tests.teams import activities as act

@@ -9,10 +9,10 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from digestbot.asgi import ServerThread
 from digestbot.core import Digestbot
-from digestbot.delivery import issue_key
+from digestbot.delivery.delivery import issue_key
 from digestbot.domain import Destination
+from digestbot.edge.asgi import ServerThread
 from digestbot.settings import Settings
 from tests.teams import activities as act
 from tests.teams.cards import texts

@@ -7,7 +7,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from digestbot.core import Digestbot
-from digestbot.delivery import Deliverer, Post, PostError, issue_key
+from digestbot.delivery.delivery import Deliverer, Post, PostError, issue_key
 from digestbot.domain import Destination
 from digestbot.settings import Settings
 from digestbot.store.outbox import Outbox

@@ -12,7 +12,7 @@ from tests.conftest import REPO
 PROBE = textwrap.dedent(
     """
     import json, os, sys
-    import digestbot.core, digestbot.app, digestbot.delivery, digestbot.render.teams
+    import digestbot.core, digestbot.app, digestbot.delivery.delivery, digestbot.render.teams
     before = "microsoft_teams" in " ".join(sys.modules)
     import digestbot.teams
     from digestbot.settings import load_settings

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from digestbot.conversation import Timeline, Unwatched, Watched, WatchList
+from digestbot.delivery.stories import Story
+from digestbot.delivery.watching import Notice
 from digestbot.domain import AnswerItem, Recipient, Watch
 from digestbot.render import teams as render
 from digestbot.render import words
 from digestbot.render.teams_story import TIMELINE_FIELD, watch_notice
-from digestbot.stories import Story
-from digestbot.watching import Notice
 from tests.story_support import item_of
 from tests.teams.cards import texts
 from tests.teams.support import ISSUE_MAR_4, ISSUE_MAR_11

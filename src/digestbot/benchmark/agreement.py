@@ -13,7 +13,7 @@ from digestbot.answers import ask
 from digestbot.app import build_core, build_embedder, relevance_policy
 from digestbot.benchmark.lanes import BACKENDS, label, lane_settings
 from digestbot.benchmark.report import Report
-from digestbot.console import samples_dir
+from digestbot.edge.console import samples_dir
 from digestbot.evaluation import evaluate, load_questions
 from digestbot.search import SearchEngine, parse_query
 from digestbot.search.relevance import ITEM_FLOOR

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from digestbot.app import build_core, build_embedder
 from digestbot.core import Digestbot
-from digestbot.query_cache import QueryCache
+from digestbot.embedding.query_cache import QueryCache
 from digestbot.settings import Settings
 
 # (backend, quantization): the reference first, ratios are taken against its floor.

@@ -21,7 +21,7 @@ from digestbot.benchmark.report import Report
 from digestbot.benchmark.stats import run_child, self_peak_rss_mb
 from digestbot.benchmark.synthetic import FIRST_WEEK, new_issue_text, write_archive
 from digestbot.benchmark.vector_cache import VectorCache
-from digestbot.console import samples_dir
+from digestbot.edge.console import samples_dir
 from digestbot.settings import Settings
 
 STARTS = 3  # new processes per lane; the median is reported

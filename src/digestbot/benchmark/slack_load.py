@@ -28,7 +28,7 @@ from typing import Protocol
 import httpx
 
 from digestbot.benchmark.stats import percentile
-from digestbot.console import samples_dir
+from digestbot.edge.console import samples_dir
 from digestbot.testing import slack_requests
 from digestbot.testing.slack_emulator import RESPONSE_URL, SlackEmulator
 

@@ -11,8 +11,8 @@ import random
 from pathlib import Path
 
 from digestbot.domain import Item
+from digestbot.ingest.sources import NOT_ISSUES
 from digestbot.parse import parse_document
-from digestbot.sources import NOT_ISSUES
 
 PLACES = (
     "Veloria",

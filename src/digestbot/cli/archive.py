@@ -9,10 +9,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
 from digestbot.cli.base import emit_json, parse_date, runtime
-from digestbot.ingest_report import IngestReport, IngestResult
-from digestbot.logs import escape_controls
+from digestbot.ingest.ingest_report import IngestReport, IngestResult
 from digestbot.render.data import ingest_dict, issue_dict, summary_dict
 from digestbot.render.plain import issue_text, summary_line
+from digestbot.telemetry.logs import escape_controls
 
 
 def ingest(

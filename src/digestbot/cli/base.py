@@ -18,8 +18,8 @@ from pydantic import ValidationError
 from typer.core import TyperGroup
 
 from digestbot.errors import ConfigError, DigestbotError
-from digestbot.logs import configure_logging, escape_controls, use_format
 from digestbot.settings import Settings, load_settings
+from digestbot.telemetry.logs import configure_logging, escape_controls, use_format
 
 if TYPE_CHECKING:
     from digestbot.conversation import Conversations
@@ -40,8 +40,8 @@ class DigestbotGroup(TyperGroup):
 
 def default_factory(settings: Settings) -> Digestbot:
     """The production core: every configured platform's publisher and destinations."""
-    from digestbot import platforms
     from digestbot.app import build_core
+    from digestbot.edge import platforms
 
     return build_core(
         settings,

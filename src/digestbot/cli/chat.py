@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from digestbot.cli.base import parse_date, runtime
-from digestbot.logs import configure_logging
+from digestbot.telemetry.logs import configure_logging
 
 
 def serve(
@@ -30,16 +30,16 @@ def serve(
         configure_logging(verbose=True)
     settings = run.settings
     if console or not settings.chat_configured:
-        from digestbot.console import console_log_file, run_console
-        from digestbot.logs import log_to_file
+        from digestbot.edge.console import console_log_file, run_console
+        from digestbot.telemetry.logs import log_to_file
 
         log_file = console_log_file(settings)
         log_to_file(log_file, fmt=settings.log_format, screen=run.verbose)
         run_console(run.core(), run.conversations(), settings, sys.stdin, sys.stdout, log_file=log_file)
         return
-    from digestbot import platforms
-    from digestbot.scheduler import build_scheduler
-    from digestbot.serve import run_chat
+    from digestbot.edge import platforms
+    from digestbot.edge.scheduler import build_scheduler
+    from digestbot.edge.serve import run_chat
 
     core, conversations = run.core(), run.conversations()
     scheduler = build_scheduler(core, settings, boards=platforms.home_boards(settings, conversations))

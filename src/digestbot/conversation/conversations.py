@@ -37,9 +37,9 @@ from digestbot.conversation.messages import (
 from digestbot.conversation.watches import DEFAULT_RULES, ChatRules, WatchDesk
 from digestbot.domain import Destination
 from digestbot.errors import DatabaseUnavailable, DigestbotError
-from digestbot.metrics import Metrics
 from digestbot.store.chat import ChatState
 from digestbot.store.watches import WatchStore
+from digestbot.telemetry.metrics import Metrics
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

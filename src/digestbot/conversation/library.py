@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Protocol
 
+from digestbot.delivery.stories import Story
 from digestbot.domain import Answer, Destination, Hit, Issue
-from digestbot.stories import Story
 
 
 class Library(Protocol):

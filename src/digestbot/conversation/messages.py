@@ -10,8 +10,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
+from digestbot.delivery.stories import Story
 from digestbot.domain import Answer, AnswerItem, Destination, Hit, Issue, IssueSummary, Watch
-from digestbot.stories import Story
 
 
 @dataclass(frozen=True)

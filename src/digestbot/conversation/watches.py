@@ -2,7 +2,8 @@
 
 A watch belongs to the user who wrote the command, on the surface they wrote it on; a message written in a
 1:1 conversation also records that conversation as where to reach them (Teams can message a user only
-there; Slack opens a direct message itself). The notices themselves are sent by ``digestbot.watching``.
+there; Slack opens a direct message itself). The notices themselves are sent by
+``digestbot.delivery.watching``.
 """
 
 from __future__ import annotations

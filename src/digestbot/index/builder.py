@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from digestbot.embed import Embedder
+from digestbot.embedding.embed import Embedder
 from digestbot.index.chunks import Chunk, chunk_item, words_per_chunk
 from digestbot.index.files import VectorIndex
 from digestbot.store import StoredItem

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from digestbot.embed import Backend
+from digestbot.embedding.embed import Backend
 from digestbot.errors import DigestbotError
 
 # faiss is imported where it is used: `digestbot issues` and `show` never need it (it takes ~0.3 s).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from digestbot.domain import Answer, Hit, Issue, IssueSummary
-from digestbot.ingest_report import IngestResult
+from digestbot.ingest.ingest_report import IngestResult
 from digestbot.render import words
 from digestbot.render.plain import answer_text
 

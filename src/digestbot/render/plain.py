@@ -25,11 +25,11 @@ from digestbot.conversation import (
     WatchFull,
     WatchList,
 )
+from digestbot.delivery.watching import Notice
 from digestbot.domain import Answer, AnswerItem, Hit, Issue, IssueSummary
 from digestbot.render import words
 from digestbot.render.bidi import strip_bidi
 from digestbot.render.timeline import by_issue, entry_section, next_page, page_note
-from digestbot.watching import Notice
 
 COMMAND = "/digest"
 P = ParamSpec("P")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from digestbot.conversation import Timeline, Unwatched, Watched, WatchFull, WatchList
+from digestbot.delivery.watching import Notice
 from digestbot.domain import AnswerItem
 from digestbot.render import words
 from digestbot.render.slack_blocks import (
@@ -29,7 +30,6 @@ from digestbot.render.slack_blocks import (
     section,
 )
 from digestbot.render.timeline import by_issue, entry_section, next_page, next_ref, page_note
-from digestbot.watching import Notice
 
 PREFIX = "/digest "
 TIMELINE_ACTION = "digest_timeline_more"

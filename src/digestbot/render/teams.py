@@ -25,8 +25,8 @@ from digestbot.conversation import (
     WatchFull,
     WatchList,
 )
+from digestbot.delivery.outbox import issue_key
 from digestbot.domain import Answer, AnswerItem, Hit, Issue
-from digestbot.outbox import issue_key
 from digestbot.render import words
 from digestbot.render.teams_cards import (
     CARD_CONTENT_TYPE,

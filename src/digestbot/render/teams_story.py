@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from digestbot.conversation import Timeline, Unwatched, Watched, WatchFull, WatchList
+from digestbot.delivery.watching import Notice
 from digestbot.domain import AnswerItem
 from digestbot.render import words
 from digestbot.render.teams_cards import (
@@ -27,7 +28,6 @@ from digestbot.render.teams_cards import (
     text_block,
 )
 from digestbot.render.timeline import PageRef, by_issue, entry_section, next_ref, page_note
-from digestbot.watching import Notice
 
 PREFIX = "@digestbot "
 COMMAND_FIELD = "digestbotCommand"  # the command a button of an older card sends back (still understood)

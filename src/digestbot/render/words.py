@@ -10,8 +10,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from digestbot.delivery.stories import Story
 from digestbot.domain import Answer, Hit, Period, PeriodKind
-from digestbot.stories import Story
 
 _POSSESSIVES = ("’s ", "‘s ", "'s ")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from digestbot.domain import Hit, Issue
-from digestbot.embed import Embedder
+from digestbot.embedding.embed import Embedder
 from digestbot.errors import DigestbotError
 from digestbot.index import chunk_item, store_missing, words_per_chunk
 from digestbot.search.dates import DateScope, PeriodKind, nearest_issue, parse_query

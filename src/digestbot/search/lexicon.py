@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from digestbot.model_dir import packaged_model_path
+from digestbot.embedding.model_dir import packaged_model_path
 
 STEM = 5  # an archive word sharing this many first letters is a variant ("cryptocurrencies")
 MIN_CHARS = 4

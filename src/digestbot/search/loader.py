@@ -11,7 +11,7 @@ import logging
 import time
 from pathlib import Path
 
-from digestbot.embed import Embedder
+from digestbot.embedding.embed import Embedder
 from digestbot.index import (
     Chunk,
     IndexInvalid,

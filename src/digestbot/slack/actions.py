@@ -15,7 +15,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
 from digestbot.conversation import Verb, parse_command
-from digestbot.payloads import problems
+from digestbot.edge.payloads import problems
 from digestbot.render.slack_blocks import MAX_BUTTON_VALUE
 from digestbot.render.timeline import PageRef
 

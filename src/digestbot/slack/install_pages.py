@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from digestbot.asgi import Throttled
+from digestbot.edge.asgi import Throttled
 
 TEAM_ID = re.compile(r"T[A-Z0-9]{1,31}")  # a workspace id; slack_sdk's columns hold 32 characters
 MAX_REASON_CHARS = 100

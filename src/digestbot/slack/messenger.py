@@ -10,12 +10,12 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from digestbot.delivery.outbox import PostError
+from digestbot.delivery.watching import Notice
 from digestbot.domain import Destination
-from digestbot.outbox import PostError
 from digestbot.render.slack_story import watch_notice
 from digestbot.slack.publisher import CERTAIN, HISTORY_PAGES
 from digestbot.slack.tokens import BotTokens
-from digestbot.watching import Notice
 
 NOTICE_EVENT = "digestbot_watch"  # the metadata event type of a notice (its payload: the notice key)
 

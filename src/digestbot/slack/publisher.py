@@ -16,9 +16,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from digestbot.delivery import Post
+from digestbot.delivery.delivery import Post
+from digestbot.delivery.outbox import PostError, issue_key
 from digestbot.domain import Destination, Issue
-from digestbot.outbox import PostError, issue_key
 from digestbot.render.slack import issue_post, section_reply
 from digestbot.render.slack_blocks import SlackMessage
 from digestbot.settings import Settings

@@ -17,7 +17,7 @@ from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from digestbot.delivery import PostError
+from digestbot.delivery.delivery import PostError
 from digestbot.domain import Destination
 from digestbot.settings import Settings
 from digestbot.sql_url import sync_engine

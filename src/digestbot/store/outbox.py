@@ -6,7 +6,7 @@ processes claiming at once exactly one wins. The winner holds a lease, which it 
 (``keep``); a claim whose lease ran out belongs to a process that died, and one atomic update hands it to
 whoever claims it next. A claim taken over before anything was on its way (``claimed``) is simply done
 again; one taken over while ``sending`` is in doubt (``Claim.IN_DOUBT``): what to do then is the
-dispatcher's (``digestbot.outbox``).
+dispatcher's (``digestbot.delivery.outbox``).
 """
 
 from __future__ import annotations

@@ -7,10 +7,10 @@ The Bot Connector cannot list what a bot sent, so a notice whose sender died mid
 
 from __future__ import annotations
 
+from digestbot.delivery.watching import Notice, Unreachable
 from digestbot.render.teams_story import watch_notice
 from digestbot.teams.parse import SURFACE
 from digestbot.teams.publisher import TeamsPublisher
-from digestbot.watching import Notice, Unreachable
 
 
 class TeamsMessenger:

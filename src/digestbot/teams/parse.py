@@ -9,8 +9,8 @@ from microsoft_teams.api.activities.utils import StripMentionsTextOptions, strip
 
 from digestbot.conversation import Message, Verb, parse_command
 from digestbot.domain import Destination
+from digestbot.edge.payloads import problems
 from digestbot.errors import DigestbotError
-from digestbot.payloads import problems
 from digestbot.render.teams_story import COMMAND_FIELD, TIMELINE_FIELD
 from digestbot.render.timeline import PageRef
 

@@ -1,4 +1,4 @@
-"""Weekly delivery to Teams: ``TeamsPublisher`` implements ``digestbot.delivery.Publisher``.
+"""Weekly delivery to Teams: ``TeamsPublisher`` implements ``digestbot.delivery.delivery.Publisher``.
 
 Each issue is posted proactively as one Adaptive Card: ``POST {serviceUrl}/v3/conversations/{id}/activities``
 through the SDK's API client, with a bot token from the SDK's token manager (client secret, managed
@@ -23,8 +23,8 @@ from microsoft_teams.api.auth.cloud_environment import PUBLIC, CloudEnvironment
 from microsoft_teams.api.auth.credentials import TokenProvider
 from microsoft_teams.common import Client, ClientOptions
 
-from digestbot.delivery import Post
-from digestbot.outbox import PostError
+from digestbot.delivery.delivery import Post
+from digestbot.delivery.outbox import PostError
 from digestbot.render import teams as render
 from digestbot.settings import Settings
 from digestbot.teams.parse import SURFACE
@@ -60,7 +60,8 @@ class TeamsPublisher:
         """Always None: the Bot Connector has no API to list the messages a bot posted in a conversation.
 
         So a crash between the outbox's claim and confirm is resolved as issue posts are when the platform
-        cannot look (``digestbot.outbox.WHEN_BLIND``: posted again): at most one duplicate card per such
+        cannot look (``digestbot.delivery.outbox.WHEN_BLIND``: posted again): at most one duplicate
+        card per such
         crash, recognisable by the issue key it carries."""
         return None
 

@@ -27,8 +27,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from digestbot.asgi import BodyRejected, MalformedJson, Throttled, parse_json, read_limited
 from digestbot.conversation import Conversations
+from digestbot.edge.asgi import BodyRejected, MalformedJson, Throttled, parse_json, read_limited
 from digestbot.settings import Settings
 from digestbot.teams.app import TEAMS_PATH, build_teams_app
 from digestbot.teams.auth import admitted

@@ -30,7 +30,7 @@ KINDS = ("issue-post", "watch-notice", "home-refresh")
 STATES = ("claimed", "sending", "sent", "none", "unreachable", "unconfirmed")
 
 
-# The keys as this revision writes them (frozen here: digestbot.outbox defines them for the code).
+# The keys as this revision writes them (frozen here: digestbot.delivery.outbox defines them for the code).
 def _issue_key(day: dt.date) -> str:
     return f"digestbot-issue-{day.isoformat()}"
 

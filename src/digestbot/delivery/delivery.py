@@ -1,6 +1,7 @@
 """Weekly delivery: each new issue to every destination exactly once.
 
-This module decides what goes where; sending it exactly once is the outbox's (``digestbot.outbox``): an
+This module decides what goes where; sending it exactly once is the outbox's
+(``digestbot.delivery.outbox``): an
 outbox row per (issue, destination) is claimed before posting and confirmed after, a claim held by a live
 process is left to it (``busy``), and one left by a crashed process is reconciled by asking the platform
 whether the post is there (the post carries the issue's key) before posting again. A destination that
@@ -14,9 +15,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from digestbot.delivery.outbox import Dispatcher, PostError, Sender, Sent, issue_key
 from digestbot.domain import Destination, Issue
 from digestbot.errors import NotFoundError
-from digestbot.outbox import Dispatcher, PostError, Sender, Sent, issue_key
 from digestbot.store import Archive, ChatState
 from digestbot.store.models import Kind, SendState
 from digestbot.store.outbox import Address, Outbox

@@ -16,7 +16,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from digestbot.core import Digestbot
-from digestbot.delivery import DeliveryReport
+from digestbot.delivery.delivery import DeliveryReport
 from digestbot.errors import ConfigError, DatabaseUnavailable, DigestbotError
 from digestbot.settings import Settings
 

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from digestbot.embedding.model_dir import PACKAGED_MODEL_NAME, ModelDirectory
+from digestbot.embedding.query_cache import QueryCache, encode_texts
 from digestbot.environment import offline_model_hub
 from digestbot.errors import IndexBuildError
-from digestbot.model_dir import PACKAGED_MODEL_NAME, ModelDirectory
-from digestbot.query_cache import QueryCache, encode_texts
 
 if TYPE_CHECKING:
     pass

@@ -24,11 +24,11 @@ from typing import Any
 
 import numpy as np
 
-from digestbot.embed import Backend, normalise_rows
+from digestbot.embedding.embed import Backend, normalise_rows
+from digestbot.embedding.model_dir import ModelDirectory
+from digestbot.embedding.onnx_export import OUTPUT, ensure_exported, export_file_name
+from digestbot.embedding.query_cache import QueryCache, encode_texts
 from digestbot.errors import ConfigError, IndexBuildError
-from digestbot.model_dir import ModelDirectory
-from digestbot.onnx_export import OUTPUT, ensure_exported, export_file_name
-from digestbot.query_cache import QueryCache, encode_texts
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from digestbot.asgi import (
+from digestbot.conversation import Conversations
+from digestbot.edge.asgi import (
     BODY_TIMEOUT_SECONDS,
     BodyRejected,
     MalformedJson,
@@ -33,8 +34,7 @@ from digestbot.asgi import (
     parse_json,
     read_limited,
 )
-from digestbot.conversation import Conversations
-from digestbot.platforms import slack_configured
+from digestbot.edge.platforms import slack_configured
 from digestbot.settings import Settings
 from digestbot.slack.app import build_slack_app
 from digestbot.slack.oauth import oauth_routes

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digestbot.errors import DigestbotError, SourceError
+from digestbot.ingest.sources import Document, SourceReader, is_url
 from digestbot.settings import SourceConfig
-from digestbot.sources import Document, SourceReader, is_url
 from digestbot.store.polling import PollState
 
 log = logging.getLogger(__name__)

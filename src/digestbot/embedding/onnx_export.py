@@ -9,7 +9,8 @@ onnxruntime's dynamic quantizer applies the settings of optimum's ``AutoQuantiza
 (is_static=False)``: int8 weights (symmetric, per channel), uint8 activations, full range, every
 integer-op kind.
 
-The export runs in a child process (``python -m digestbot.onnx_export``), so the serving process never
+The export runs in a child process (``python -m digestbot.embedding.onnx_export``), so the serving
+process never
 imports torch. Two processes starting at once do not both export: a file lock serialises them, the second
 finds the file. The file is written under a temporary name and renamed into place, so a crash mid-export
 never leaves a truncated model behind. The export is deterministic (same libraries, same bytes), so the
@@ -56,7 +57,14 @@ def ensure_exported(model_path: Path, target: Path, quantization: str) -> None:
         if target.is_file():  # another process exported it while this one waited
             return
         log.info("exporting %s to ONNX (%s) at %s, once", model_path, quantization, target)
-        argv = [sys.executable, "-m", "digestbot.onnx_export", str(model_path), str(target), quantization]
+        argv = [
+            sys.executable,
+            "-m",
+            "digestbot.embedding.onnx_export",
+            str(model_path),
+            str(target),
+            quantization,
+        ]
         done = subprocess.run(argv, capture_output=True, text=True, check=False)  # noqa: S603  fixed argv
         if done.returncode != 0 or not target.is_file():
             lines = (done.stderr or done.stdout or "no output").strip().splitlines()
@@ -93,7 +101,7 @@ def export(model_path: Path, target: Path, quantization: str) -> None:
 def _export_fp32(model_path: Path, path: Path) -> None:
     import torch
 
-    from digestbot.embed import load_sentence_transformer
+    from digestbot.embedding.embed import load_sentence_transformer
 
     model = load_sentence_transformer(model_path)
     batch = model.tokenizer(SAMPLE, padding=True, return_tensors="pt")
@@ -145,10 +153,10 @@ def _quantize(source: Path, target: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m digestbot.onnx_export MODEL_DIR TARGET int8|fp32``, run by ensure_exported."""
+    """``python -m digestbot.embedding.onnx_export MODEL_DIR TARGET int8|fp32``, run by ensure_exported."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 3:
-        print("usage: python -m digestbot.onnx_export MODEL_DIR TARGET int8|fp32", file=sys.stderr)
+        print("usage: python -m digestbot.embedding.onnx_export MODEL_DIR TARGET int8|fp32", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING)
     try:

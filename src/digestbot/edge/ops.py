@@ -18,8 +18,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from digestbot.asgi import Throttled
 from digestbot.core import DATABASE_UNAVAILABLE, Digestbot, Readiness
+from digestbot.edge.asgi import Throttled
 
 READY_PATH = "/readyz"
 METRICS_PATH = "/metrics"

@@ -19,13 +19,13 @@ from typing import TextIO
 
 from digestbot.conversation import Answered, Conversations, Latest, Message, Outcome, Timeline
 from digestbot.core import Digestbot
-from digestbot.delivery import Post
+from digestbot.delivery.delivery import Post
+from digestbot.delivery.watching import Notice
 from digestbot.domain import Destination
 from digestbot.render.plain import issue_overview, outcome_text, watch_notice_text
 from digestbot.render.timeline import next_page
 from digestbot.render.words import plural
 from digestbot.settings import Settings
-from digestbot.watching import Notice
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +168,7 @@ def run_console(
 ) -> None:  # fmt: skip
     """The console chat with the weekly schedule running beside it (its posts print here); the greeting
     names ``log_file``, where the log lines went instead of the screen."""
-    from digestbot.scheduler import build_scheduler
+    from digestbot.edge.scheduler import build_scheduler
 
     if load_samples_if_empty(core):
         conversations.installed(PLACE)  # a first run: show scheduled posts here until unsubscribed

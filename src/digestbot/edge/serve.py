@@ -19,12 +19,12 @@ from slack_bolt.async_app import AsyncApp
 from starlette.routing import BaseRoute
 
 from digestbot.conversation import Conversations
-from digestbot.logs import protect
-from digestbot.ops import operator_routes
-from digestbot.platforms import slack_configured
-from digestbot.server import build_asgi_app
+from digestbot.edge.ops import operator_routes
+from digestbot.edge.platforms import slack_configured
+from digestbot.edge.server import build_asgi_app
 from digestbot.settings import Settings
 from digestbot.slack.app import build_slack_app
+from digestbot.telemetry.logs import protect
 
 if TYPE_CHECKING:
     from digestbot.core import Digestbot

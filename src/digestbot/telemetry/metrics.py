@@ -8,7 +8,7 @@ from typing import Protocol
 
 
 class MetricsSink(Protocol):
-    """Receives the core's events (``digestbot.ops.PrometheusSink`` implements it)."""
+    """Receives the core's events (``digestbot.edge.ops.PrometheusSink`` implements it)."""
 
     def question(self, surface: str, seconds: float) -> None:
         """A question was asked on a surface (slack, teams, console) and took ``seconds`` to answer."""

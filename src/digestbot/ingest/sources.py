@@ -18,8 +18,8 @@ import httpx
 
 from digestbot import __version__
 from digestbot.errors import DigestbotError, ParseError, SourceError
-from digestbot.feeds import FULL_ENTRY_CHARS, FeedEntry, looks_like_feed, parse_feed
-from digestbot.links import LinkPolicy
+from digestbot.ingest.feeds import FULL_ENTRY_CHARS, FeedEntry, looks_like_feed, parse_feed
+from digestbot.ingest.links import LinkPolicy
 from digestbot.parse import MAX_DOCUMENT_BYTES
 from digestbot.parse.decode import decode
 from digestbot.store.polling import Validators

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from starlette.routing import BaseRoute
 
 from digestbot.conversation import Conversations
-from digestbot.delivery import Publisher
+from digestbot.delivery.delivery import Publisher
+from digestbot.delivery.watching import DirectMessenger
 from digestbot.domain import Destination
 from digestbot.settings import Settings
-from digestbot.watching import DirectMessenger
 
 log = logging.getLogger(__name__)
 MAX_NAMED = 10  # channels named in the start-up warning
@@ -24,7 +24,7 @@ MAX_NAMED = 10  # channels named in the start-up warning
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
-    from digestbot.scheduler import HomeBoard
+    from digestbot.edge.scheduler import HomeBoard
     from digestbot.slack.tokens import BotTokens
 
 

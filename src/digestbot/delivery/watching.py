@@ -1,6 +1,6 @@
 """Watch notifications: when a new issue has items about a topic someone watches, a direct message.
 
-This module decides what goes to whom; sending it once is the outbox's (``digestbot.outbox``): each
+This module decides what goes to whom; sending it once is the outbox's (``digestbot.delivery.outbox``): each
 (watch, issue) is claimed before the issue is matched, marked ``sending`` before the message goes out,
 finished after. Several replicas may notify at once; exactly one wins each claim. A claim left
 ``sending`` by a process that died is in doubt: the messenger looks for the message first where its
@@ -15,8 +15,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from digestbot.delivery.outbox import Dispatcher, Sender, Sent, Unreachable, notice_key
 from digestbot.domain import AnswerItem, Watch
-from digestbot.outbox import Dispatcher, Sender, Sent, Unreachable, notice_key
 from digestbot.store.models import Kind
 from digestbot.store.outbox import OPEN, Address, Outbox
 from digestbot.store.watches import WatchStore

@@ -1,0 +1,1 @@
+"""What operators see: logging that outside text cannot forge, and the metrics port."""

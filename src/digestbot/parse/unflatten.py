@@ -26,7 +26,10 @@ from digestbot.parse.vocabulary import key
 MIN_FLAT_CHARS = 200
 MIN_FLAT_MARKERS = 3
 _MARKS = "•◦▪●○■‣→➔➜➤►▶⟶"
-_MARKER = re.compile(rf"(?:(?<=[\s|])|^)[{_MARKS}](?=\s*\S)")
+_ARROWS = "→➔➜➤►▶⟶"
+# A bullet glyph counts after a space (or a table bar); an arrow also when glued to the word before it
+# ("... Maduro Captured→ On Saturday"), as pages saved from paragraphs of "→" items often leave it.
+_MARKER = re.compile(rf"(?:(?:(?<=[\s|])|^)[{_MARKS}]|(?<=\S)[{_ARROWS}])(?=\s*\S)")
 _LINE_BREAK = re.compile(r"\s{2,}")
 _DEEPER = 2
 _MAX_NAME_CHARS = 120

@@ -132,7 +132,7 @@ def heading_keys(headings: list[str]) -> frozenset[str]:
 
 
 def is_labelled_heading(text: str) -> bool:
-    """A short name and a colon, then nothing or a Title Case headline: "Kalvaria: President Orsk Captured"."""
+    """A short name and a colon, then nothing or a Title Case headline ("Kalvaria: Orsk Captured")."""
     found = _LABEL.match(text)
     if found is None or not looks_like_heading(found.group()[:-1]):
         return False
@@ -147,7 +147,8 @@ def split_labelled(
     (a run of names before the label split off: "Latin America Kalvaria: ..."), or None."""
     for found in _LABEL_STARTS.finditer(text):
         before, head = tidy(text[: found.start()]), tidy(text[found.start() :])
-        boundary = not before or before.endswith(_ENDS_SENTENCE) or (after_heading and looks_like_heading(before))
+        after_name = after_heading and looks_like_heading(before)
+        boundary = not before or before.endswith(_ENDS_SENTENCE) or after_name
         if boundary and is_labelled_heading(head):
             *names, label = split_known_end(found.group(1)[:-1], seen)
             headline = head[len(found.group(1)) :]

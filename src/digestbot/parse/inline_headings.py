@@ -8,6 +8,10 @@ sentence end before it ("... the far right International Affairs → ..."), only
 can be one, and only when it is a known name (see ``vocabulary``; a page's own headings count), or ends in
 a heading word ("Affairs", "Security") after a word that does not introduce a name ("the", "of", "by"):
 a sentence that ends without its full stop rarely ends that way.
+
+A third case: a labelled heading, a short name and a colon with an optional Title Case headline
+("... his rule. Kalvaria: Night Raid on Velgrad, President Orsk Captured→ ..."), at an item boundary: after a
+sentence end, at the start of the text, or (``after_heading``) after other headings.
 """
 
 from __future__ import annotations
@@ -26,10 +30,19 @@ _NAME_LEADS = frozenset(
     {"the", "a", "an", "of", "by", "from", "with", "to", "in", "at", "for", "on", "and", "or", "said", "its"}
 )
 _MAX_RUN_WORDS = 8
+_MAX_LABEL_WORDS = 4
+_LABEL_WORD = r"(?:[A-Z0-9][\w'’.&/-]*|[–&/-]|of|and|the)"
+# A label: a capitalised word and up to three more, then a colon closing a word.
+_LABEL_TEXT = rf"[A-Z0-9][\w'’.&/-]*(?:\s+{_LABEL_WORD}){{0,{_MAX_LABEL_WORDS - 1}}}:(?=\s|$)"
+_LABEL = re.compile(rf"(?<!\S){_LABEL_TEXT}")
+_LABEL_STARTS = re.compile(rf"(?<!\S)(?=({_LABEL_TEXT}))")  # every start, overlapping ones included
+_ENDS_SENTENCE = (".", "!", "?", "…", '"', "”", "’", ")")
 
 
 def split_tail(text: str, seen: frozenset[str]) -> tuple[str, list[str]]:
     """An item's text and the headings trailing after it (none when the tail is not a heading)."""
+    if (labelled := split_labelled(text, seen)) is not None:
+        return labelled
     ends = list(_LAST_SENTENCE_END.finditer(text))
     cut = ends[-1].end() if ends else 0
     heads = [tidy(piece) for piece in _LINE_BREAK.split(text[cut:]) if tidy(piece)]
@@ -47,7 +60,7 @@ def _known_tail(text: str, seen: frozenset[str]) -> tuple[str, list[str]]:
         if words[first].group() in _JOINERS or not _capitalised(words[first].group()):
             continue
         known = is_known_heading(name, seen) or (first == start and _ends_like_heading(words, first))
-        if known and looks_like_heading(name):
+        if (known or _shouted(words, first)) and looks_like_heading(name):
             return tidy(text[: words[first].start()]), split_run(name, seen)
     return tidy(text), []
 
@@ -70,6 +83,14 @@ def _ends_like_heading(words: list[re.Match[str]], first: int) -> bool:
     before = words[first - 1].group().lower() if first > 0 else ""
     last = re.sub(r"\W+$", "", run[-1]).lower()
     return len(run) >= 2 and last in HEADING_ENDINGS and before not in _NAME_LEADS
+
+
+def _shouted(words: list[re.Match[str]], first: int) -> bool:
+    """An ALL-CAPS run of two or more words after a word in lower or Title Case ("... the truce MIDDLE
+    EAST →"): a sentence rarely ends in capitals, while part and section headings are often set in them."""
+    run = [match.group() for match in words[first:] if any(char.isalpha() for char in match.group())]
+    before = words[first - 1].group()
+    return len(run) >= 2 and all(word.isupper() for word in run) and not before.isupper()
 
 
 def _capitalised(word: str) -> bool:
@@ -108,3 +129,28 @@ def split_known_end(text: str, seen: frozenset[str] = frozenset()) -> list[str]:
 def heading_keys(headings: list[str]) -> frozenset[str]:
     """The comparison keys of a page's own headings, for ``seen``."""
     return frozenset(key(heading) for heading in headings)
+
+
+def is_labelled_heading(text: str) -> bool:
+    """A short name and a colon, then nothing or a Title Case headline ("Kalvaria: Orsk Captured")."""
+    found = _LABEL.match(text)
+    if found is None or not looks_like_heading(found.group()[:-1]):
+        return False
+    rest = tidy(text[found.end() :])
+    return not rest or (looks_like_heading(rest) and _LABEL.search(rest) is None)
+
+
+def split_labelled(
+    text: str, seen: frozenset[str] = frozenset(), *, after_heading: bool = False
+) -> tuple[str, list[str]] | None:
+    """``text`` cut before the labelled heading that closes it at an item boundary, with the headings
+    (a run of names before the label split off: "Latin America Kalvaria: ..."), or None."""
+    for found in _LABEL_STARTS.finditer(text):
+        before, head = tidy(text[: found.start()]), tidy(text[found.start() :])
+        after_name = after_heading and looks_like_heading(before)
+        boundary = not before or before.endswith(_ENDS_SENTENCE) or after_name
+        if boundary and is_labelled_heading(head):
+            *names, label = split_known_end(found.group(1)[:-1], seen)
+            headline = head[len(found.group(1)) :]
+            return before, [*names, f"{label}:{headline}" if headline else label]
+    return None

@@ -18,7 +18,13 @@ from dataclasses import dataclass
 
 from digestbot.parse.blocks import BLANK, Block, classify
 from digestbot.parse.dates import find_possible_date
-from digestbot.parse.inline_headings import heading_keys, split_known_end, split_tail
+from digestbot.parse.inline_headings import (
+    heading_keys,
+    is_labelled_heading,
+    split_known_end,
+    split_labelled,
+    split_tail,
+)
 from digestbot.parse.noise import is_closing_promotion
 from digestbot.parse.normalize import tidy
 from digestbot.parse.vocabulary import key
@@ -26,7 +32,10 @@ from digestbot.parse.vocabulary import key
 MIN_FLAT_CHARS = 200
 MIN_FLAT_MARKERS = 3
 _MARKS = "•◦▪●○■‣→➔➜➤►▶⟶"
-_MARKER = re.compile(rf"(?:(?<=[\s|])|^)[{_MARKS}](?=\s*\S)")
+_ARROWS = "→➔➜➤►▶⟶"
+# A bullet glyph counts after a space (or a table bar); an arrow also when glued to the word before it
+# ("... Maduro Captured→ On Saturday"), as pages saved from paragraphs of "→" items often leave it.
+_MARKER = re.compile(rf"(?:(?:(?<=[\s|])|^)[{_MARKS}]|(?<=\S)[{_ARROWS}])(?=\s*\S)")
 _LINE_BREAK = re.compile(r"\s{2,}")
 _DEEPER = 2
 _MAX_NAME_CHARS = 120
@@ -113,10 +122,25 @@ def _lead(text: str, seen: frozenset[str]) -> list[Block]:
     out: list[Block] = []
     for piece in _LINE_BREAK.split(text):
         for line in _split_after_dates(_unbar(piece)):
-            names = split_known_end(line, seen) if find_possible_date(line) is None else [line]
-            out += [Block("plain", name) for name in names]
+            names = _lead_names(line, seen) if find_possible_date(line) is None else [line]
+            out += [_heading(name) if name is not line else Block("plain", name) for name in names]
         out.append(BLANK)
     return out
+
+
+def _lead_names(line: str, seen: frozenset[str]) -> list[str]:
+    """A lead line as headings: a run of names, the last of them perhaps a labelled heading."""
+    labelled = split_labelled(line, seen, after_heading=True)
+    if labelled is None:
+        return split_known_end(line, seen)
+    before, heads = labelled
+    return [*(split_known_end(before, seen) if before else []), *heads]
+
+
+def _heading(name: str) -> Block:
+    """A recovered heading: plain, for the structure to judge, unless it is a labelled heading
+    ("Kalvaria: President Orsk Captured"), which no plain line can be."""
+    return Block("heading" if is_labelled_heading(name) else "plain", name)
 
 
 def _unbar(text: str) -> str:
@@ -138,7 +162,7 @@ def _item(parts: tuple[str, list[str]], marker: Block) -> tuple[list[Block], boo
     first, *paragraphs = _paragraphs(body) if marker.kind == "arrow" else [body]
     item = dataclasses.replace(marker, text=first)
     after = [Block("plain", paragraph) for paragraph in paragraphs]
-    trailing = [Block("plain", head) for head in heads]
+    trailing = [_heading(head) for head in heads]
     return [item, *after, BLANK, *trailing, *([BLANK] if heads else [])], bool(heads)
 
 

@@ -65,9 +65,12 @@ class Rig:
         self.post(body, "application/json")
 
     def until_forgotten(self, team: str) -> None:
-        """Wait until the workspace's installation is gone (its event is handled after the ack)."""
+        """Wait until the workspace's installation and then its subscriptions are gone (its event is
+        handled after the ack, the installation first)."""
         deadline = time.monotonic() + 10
-        while self.store.find_installation(enterprise_id=None, team_id=team) is not None:
+        while self.store.find_installation(enterprise_id=None, team_id=team) is not None or any(
+            destination.workspace == team for destination in self.core.chat.destinations()
+        ):
             assert time.monotonic() < deadline, f"{team} was never forgotten"
             time.sleep(0.02)
 

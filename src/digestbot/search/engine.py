@@ -215,12 +215,13 @@ class SearchEngine:
         )
         rankings = {"hybrid": [dense, promoted], "dense": [dense], "bm25": [lexical]}[mode]
         pool = list({**dense, **lexical})
-        boosted = boosted_rows(snap, tokens, pool) if mode == "hybrid" else set()
+        sections = boosted_rows(snap, tokens, pool)  # items in a section the question names
+        boosted = sections if mode == "hybrid" else set()
         covered = {row: share for row, share in coverage(snap, tokens, pool).items() if row in rare}
         weight = lexical_weight(snap, tokens) if mode == "hybrid" else 1.0
         ranked = fuse(rankings, boosted, len(snap.items), covered if mode == "hybrid" else {}, weight)
         query = self._query(snap, text, tokens, scope, qvec, period_named)
-        strong = rare | boosted_rows(snap, tokens, ranked.rows[:depth])
+        strong = rare | sections
         found = candidates(snap, ranked.rows, query, k, strong, weighted_coverage(snap, tokens, pool))
         chosen = select(snap, found, query, k, self.policy)
         score = dict(zip(ranked.rows, ranked.scores, strict=True))

@@ -43,7 +43,7 @@ def fold_text(text: str) -> str:
 
 
 # Derivations folded onto one form: "cooperation" -> "cooperate", "militarily" -> "military".
-_SUFFIXES = (("ation", "ate"), ("arily", "ary"), ("ically", "ic"), ("ally", "al"), ("ness", ""))
+SUFFIXES = (("ation", "ate"), ("arily", "ary"), ("ically", "ic"), ("ally", "al"), ("ness", ""))
 
 
 @lru_cache(maxsize=65536)
@@ -60,7 +60,7 @@ def stem(word: str) -> str:
         word = word[:-3] + "y"
     elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ws")):
         word = word[:-1]
-    for suffix, replacement in _SUFFIXES:
+    for suffix, replacement in SUFFIXES:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)] + replacement
     return word

@@ -3,7 +3,9 @@
 A question says "colombia", the item says "Colombian presidential candidate"; a question says "tehran",
 the item says "Iran". Names come from ISO 3166 (pycountry: name and common name) and from countryinfo's
 maintained table (name, alternative spellings, demonym, capital), so every country is covered, not a hand
-list of a few. Capitals stand for their governments ("Moscow", "Kyiv", "Washington").
+list of a few. Capitals stand for their governments ("Moscow", "Kyiv", "Washington"), except Brussels, which
+stands for the European Union. A word of a country's name that no other name has stands for it ("saudi"),
+unless it is a common English word: "great" is not Great Britain, "fish" not Flying Fish Cove.
 
 Codes are matched only as written in capitals in an item ("UAE", "UK", "USA", "U.S."): two-letter ISO codes
 are mostly words or acronyms in running text ("IT", "AI", "ID"), so of those only the dotted forms count, and
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from digestbot.search.lexicon import english_frequency
 from digestbot.search.text import STOPWORDS, tokenize
 
 # Words shared by many countries' names: a country is not named by "republic" or "south" alone.
@@ -28,6 +31,10 @@ _GENERIC = """united states state republic democratic people peoples islands isl
     islamic bolivarian socialist union territory territories sar special administrative region"""
 GENERIC = frozenset(_GENERIC.split())
 UNDOTTED_CODES = frozenset({"US"})  # see the module docstring
+# A capital that stands for an international body, not for its country: "Brussels readies fresh penalties"
+# is the European Union; as Belgium's name it made such a question about a country the archive never names.
+SEATS = frozenset({"brussels"})
+COMMON_WORD = 1000  # a word English uses this often (pyspellchecker's count) names no country on its own
 MAX_FORM_TOKENS = 4
 
 
@@ -81,9 +88,12 @@ def country_table() -> CountryTable:
     spoken: dict[str, str] = {}
     countries = sorted(_countries(), key=lambda country: -country.population)
     rank = {country.common: number for number, country in enumerate(countries)}
+    titles: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for country in countries:
         for name in country.names:
             _add(forms, tokenize(name), country.common)
+        for name in country.titles:
+            _add(titles, tokenize(name), country.common)
         for code in country.codes:
             codes[code] = country.common
         for code in country.spoken:
@@ -91,7 +101,7 @@ def country_table() -> CountryTable:
     # A form several countries share ("American", "British", "French", "Korean") names the most populous
     # of them: the United States, not its outlying islands.
     table = {form: min(names, key=rank.__getitem__) for form, names in forms.items()}
-    for word, name in _distinctive_words(forms).items():
+    for word, name in _distinctive_words(titles).items():
         table.setdefault((word,), name)
     return CountryTable(table, codes, spoken, frozenset(form[0] for form in table))
 
@@ -105,7 +115,9 @@ def _add(forms: dict[tuple[str, ...], set[str]], tokens: list[str], common: str)
 
 
 def _distinctive_words(forms: dict[tuple[str, ...], set[str]]) -> dict[str, str]:
-    """A word of a multi-word name that no other country's name uses ("saudi", "emirates")."""
+    """A word of a multi-word name that no other country's name uses ("saudi", "emirates"), unless
+    English uses it often: a country's name, not its capital or an alternative spelling ("Flying Fish
+    Cove", "Abode of Peace"), and no common word ("great", "land", "province", "heard")."""
     owners: dict[str, set[str]] = defaultdict(set)
     for form, names in forms.items():
         for token in form:
@@ -115,14 +127,16 @@ def _distinctive_words(forms: dict[tuple[str, ...], set[str]]) -> dict[str, str]
         token: next(iter(names))
         for token, names in owners.items()
         if token in multi and len(names) == 1 and token not in GENERIC | STOPWORDS and len(token) >= 4
-    }
+        and english_frequency(token) < COMMON_WORD
+    }  # fmt: skip
 
 
 @dataclass(frozen=True)
 class _Country:
     common: str
     population: int
-    names: tuple[str, ...]
+    names: tuple[str, ...]  # every form: names, demonyms, capitals, alternative spellings
+    titles: tuple[str, ...]  # its names and spellings, not capitals: one of their words may stand for it
     codes: tuple[str, ...]  # as written in capitals in items
     spoken: tuple[str, ...]  # codes that are no English word: a question may type them in lower case
 
@@ -149,22 +163,27 @@ def _country(alpha2: str, alpha3: str, country: Any, entry: Any) -> _Country:
     if country is not None:
         common = getattr(country, "common_name", "") or country.name.split(",")[0]
         names += [country.name.split(",")[0], common, getattr(country, "official_name", "") or ""]
+    titles = list(names)
     iso = {alpha2, alpha3}
     spoken = [alpha3] if alpha2 in UNDOTTED_CODES else []
     population = 0
     if entry is not None:
         common = entry.name()  # "Russia", not "Russian Federation"
+        titles.append(common)
         population = int(entry.population() or 0)
         demonyms = _strings(entry.demonym())  # and their plurals: "Israelis" keeps its "s" in the stemmer
         names += [common, *demonyms, *(f"{demonym}s" for demonym in demonyms), *_strings(entry.capital())]
-        spellings = _strings(entry.alt_spellings())
-        names += [spelling for spelling in spellings if not _is_code(spelling)]
-        spoken += [code for code in spellings if _is_code(code) and code not in iso]
+        spellings = [spelling for spelling in _strings(entry.alt_spellings()) if not _is_code(spelling)]
+        names += spellings
+        titles += spellings
+        spoken += [code for code in _strings(entry.alt_spellings()) if _is_code(code) and code not in iso]
     codes = [alpha3, f"{'.'.join(alpha2)}.", *spoken, *([alpha2] if alpha2 in UNDOTTED_CODES else [])]
     codes = [code for code in codes if code and code.replace(".", "").lower() not in STOPWORDS]
+    names = [name for name in names if name.casefold() not in SEATS]
     return _Country(
-        common, population, tuple(n for n in names if n), tuple(dict.fromkeys(codes)), tuple(spoken)
-    )
+        common, population, tuple(n for n in names if n), tuple(t for t in titles if t),
+        tuple(dict.fromkeys(codes)), tuple(spoken),
+    )  # fmt: skip
 
 
 def _strings(value: Any) -> list[str]:

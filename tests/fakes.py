@@ -21,9 +21,10 @@ from digestbot.search.relevance import RelevancePolicy
 from digestbot.settings import Settings
 
 # The fitted model over the hashing fake's cosines (texts sharing words 0.2-0.6, unrelated ones up to 0.15
-# through shared word prefixes): its operating points sit higher for "nothing found" and lower for a lead,
-# so that the fakes, like the model, answer what their archive holds with a quoted lead.
-FAKE_POLICY = RelevancePolicy(answer_from=0.6, confident_from=0.6)
+# through shared word prefixes): an unrelated text scores at most 0.15 there, a text with every question
+# word at least 0.55; the operating point sits between, and a lead needs no more, so that the fakes, like
+# the model, answer what their archive holds with a quoted lead.
+FAKE_POLICY = RelevancePolicy(answer_from=0.35, confident_from=0.35)
 FAKE_RELEVANCE: dict[str, Any] = {
     "relevance_answer_from": FAKE_POLICY.answer_from,
     "relevance_confident_from": FAKE_POLICY.confident_from,

@@ -23,16 +23,19 @@ from digestbot.settings import load_settings
 EVAL = Path(__file__).parent / "eval"
 HELD_OUT_BAR = {
     "recall_at_1": 0.72,
-    "recall_at_5": 0.92,
-    "nothing_ok": 0.4,
+    "recall_at_5": 0.94,
+    "nothing_ok": 0.6,
     "scope": 0.9,
     "precision": 0.9,
 }
+PARAPHRASE_R5 = 0.82  # 0.88 (15 of 17) when last tuned: one more miss is allowed, two are not
 MAX_FALSE_NOTHING = 0.02
-# The strangers' paraphrases (heldout_blind.jsonl), written by someone who saw only the item: R@5 0.58 and
-# 6% false "nothing found" when the answer code was last tuned (tests/eval/README.md).
-BLIND_BAR = {"recall_at_5": 0.5}
-BLIND_MAX_FALSE_NOTHING = 0.08
+# The strangers' paraphrases (heldout_blind.jsonl), written by someone who saw only the item: R@5 0.60 and
+# 2% false "nothing found" when the answer code was last tuned (tests/eval/README.md).
+BLIND_BAR = {"recall_at_5": 0.55}
+BLIND_MAX_FALSE_NOTHING = 0.04
+# Questions about real-world things the archive never mentions (heldout_nothing.jsonl): 0.33 then.
+UNANSWERABLE_NOTHING_OK = 0.25
 HARBOURLINE_SETS = (
     "tune.jsonl", "heldout.jsonl", "tune_blind.jsonl", "heldout_blind.jsonl", "tune_nothing.jsonl",
     "heldout_nothing.jsonl",
@@ -64,6 +67,7 @@ def test_the_held_out_half_holds_the_bar(harbourline: Digestbot) -> None:
     for figure, bar in HELD_OUT_BAR.items():
         assert (getattr(hybrid, figure) or 0.0) >= bar, f"{figure} under {bar}\n{format_report(report)}"
     assert (hybrid.false_nothing or 0.0) <= MAX_FALSE_NOTHING, format_report(report)
+    assert (report.get("hybrid", "paraphrase").recall_at_5 or 0.0) >= PARAPHRASE_R5, format_report(report)
     assert hybrid.p95 <= MAX_P95_CHARS, format_report(report)
     assert (
         hybrid.recall_at_1 is not None and (hybrid.lead or 0.0) <= hybrid.recall_at_1
@@ -77,6 +81,12 @@ def test_the_strangers_paraphrases_hold_their_bar(harbourline: Digestbot) -> Non
     for figure, bar in BLIND_BAR.items():
         assert (getattr(hybrid, figure) or 0.0) >= bar, f"{figure} under {bar}\n{format_report(report)}"
     assert (hybrid.false_nothing or 0.0) <= BLIND_MAX_FALSE_NOTHING, format_report(report)
+
+
+@pytest.mark.slow
+def test_questions_the_archive_cannot_answer_often_get_an_honest_nothing(harbourline: Digestbot) -> None:
+    report = harbourline.evaluate(EVAL / "heldout_nothing.jsonl")
+    assert (report.get("hybrid").nothing_ok or 0.0) >= UNANSWERABLE_NOTHING_OK, format_report(report)
 
 
 @pytest.mark.slow

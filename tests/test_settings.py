@@ -135,3 +135,24 @@ def test_a_configured_channel_may_name_its_workspace() -> None:
         Destination("slack", "C2"),
         Destination("slack", "C3", workspace="T0NORTH01"),
     ]
+
+
+def test_the_relevance_operating_points_default_to_the_fitted_ones(tmp_path: Path) -> None:
+    from digestbot.app import relevance_policy
+    from digestbot.search.relevance import ANSWER_FROM, CONFIDENT_FROM
+
+    fitted = relevance_policy(load_settings(data_dir=tmp_path))
+    assert (fitted.answer_from, fitted.confident_from) == (ANSWER_FROM, CONFIDENT_FROM)
+    higher = relevance_policy(load_settings(data_dir=tmp_path, relevance_answer_from=0.9))
+    assert (higher.answer_from, higher.confident_from) == (0.9, 0.9)  # a lead needs at least an answer
+
+
+def test_a_confident_level_under_the_fitted_answer_level_is_one_line(tmp_path: Path) -> None:
+    from digestbot.app import relevance_policy
+    from digestbot.errors import ConfigError
+    from digestbot.search.relevance import ANSWER_FROM
+
+    with pytest.raises(ConfigError, match="is above relevance_confident_from"):
+        relevance_policy(load_settings(data_dir=tmp_path, relevance_confident_from=ANSWER_FROM / 2))
+    with pytest.raises(ValidationError, match="relevance_answer_from"):
+        load_settings(data_dir=tmp_path, relevance_answer_from=0.5, relevance_confident_from=0.4)

@@ -12,6 +12,7 @@ from digestbot.delivery.watching import DirectMessenger, WatchNotifier
 from digestbot.domain import Destination
 from digestbot.embedding.embed import Embedder, SentenceTransformerEmbedder
 from digestbot.embedding.query_cache import QueryCache
+from digestbot.errors import ConfigError
 from digestbot.ingest.links import LinkPolicy
 from digestbot.ingest.poller import SourcePoller
 from digestbot.ingest.sources import SourceReader
@@ -63,11 +64,15 @@ def build_core(
 
 
 def relevance_policy(settings: Settings) -> RelevancePolicy:
-    """The relevance policy the settings describe."""
-    return RelevancePolicy(
-        answer_from=settings.relevance_answer_from,
-        confident_from=settings.relevance_confident_from,
-    )
+    """The relevance policy the settings describe: the fitted one, with the operating points they set."""
+    fitted = RelevancePolicy()
+    answer = fitted.answer_from if settings.relevance_answer_from is None else settings.relevance_answer_from
+    confident = settings.relevance_confident_from
+    if confident is None:
+        confident = max(fitted.confident_from, answer)
+    if answer > confident:
+        raise ConfigError(f"relevance_answer_from ({answer}) is above relevance_confident_from ({confident})")
+    return RelevancePolicy(answer_from=answer, confident_from=confident)
 
 
 def build_conversations(core: Digestbot, settings: Settings | None = None) -> Conversations:

@@ -86,11 +86,11 @@ class Settings(BaseSettings):
     # Answers
     max_question_chars: int = Field(default=500, ge=20, le=10_000)
     default_k: int = Field(default=5, ge=1, le=50)
-    # The relevance policy (digestbot.search.relevance), fitted for the packaged MiniLM model: the
-    # probability (that the archive answers) below which the answer is "nothing found", and below which
-    # it is offered as the closest items found.
-    relevance_answer_from: float = Field(default=0.422, ge=0.0, le=1.0)  # = search.relevance.ANSWER_FROM
-    relevance_confident_from: float = Field(default=0.669, ge=0.0, le=1.0)  # = CONFIDENT_FROM
+    # The relevance policy (digestbot.search.relevance): the probability (that the archive answers) below
+    # which the answer is "nothing found", and below which it is offered as the closest items found.
+    # Unset: the operating points fitted for the packaged MiniLM model (written once, in that module).
+    relevance_answer_from: float | None = Field(default=None, ge=0.0, le=1.0)
+    relevance_confident_from: float | None = Field(default=None, ge=0.0, le=1.0)
 
     # Timelines and watches
     timeline_items: int = Field(
@@ -172,7 +172,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _answer_below_confident(self) -> Settings:
-        if not self.relevance_answer_from <= self.relevance_confident_from:
+        answer, confident = self.relevance_answer_from, self.relevance_confident_from
+        if answer is not None and confident is not None and not answer <= confident:
             raise ValueError(
                 f"need relevance_answer_from ({self.relevance_answer_from}) <= relevance_confident_from "
                 f"({self.relevance_confident_from})"

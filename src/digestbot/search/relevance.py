@@ -18,10 +18,12 @@ from dataclasses import astuple, dataclass, fields
 
 # Fitted by tests/eval/fit_relevance.py (L2-regularised logistic regression, all-MiniLM-L6-v2 int8 ONNX) on
 # tests/eval/tune.jsonl, tune_blind.jsonl, tune_nothing.jsonl and questions.jsonl; see tests/eval/README.md.
-WEIGHTS = (4.644, 2.596, -0.143, -0.848, 1.74, -1.304)
-BIAS = -0.943
-ANSWER_FROM = 0.422
-CONFIDENT_FROM = 0.669
+# ANSWER_FROM answers every answerable tune question; the settings relevance_answer_from and
+# relevance_confident_from, when set, replace the two operating points (never the weights).
+WEIGHTS = (12.998, 3.455, -1.247, -3.686, 1.614, -6.016)
+BIAS = -3.738
+ANSWER_FROM = 0.12
+CONFIDENT_FROM = 0.621
 # An item is used when its cosine is within ITEM_MARGIN of the best item's (and at least ITEM_FLOOR), or it
 # has strong lexical evidence: an answer lists the items about the question, not every near one.
 ITEM_MARGIN = 0.15

@@ -152,10 +152,11 @@ class PostgresServer:
 def _launch(bindir: Path, root: Path, port: int) -> subprocess.Popen[bytes]:
     """The server on ``root``/data, listening on 127.0.0.1:``port``; its output appended to server.log."""
     settings = ["fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=300"]
+    command: list[str | Path] = [bindir / "postgres", "-D", root / "data", "-k", root, "-h", "127.0.0.1"]
+    command += ["-p", str(port), *(arg for setting in settings for arg in ("-c", setting))]
     with (root / "server.log").open("ab") as log:
         return subprocess.Popen(
-            [bindir / "postgres", "-D", root / "data", "-k", root, "-h", "127.0.0.1", "-p", str(port)]
-            + [arg for setting in settings for arg in ("-c", setting)],
+            command,
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=root,

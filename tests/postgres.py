@@ -64,6 +64,7 @@ class PostgresServer:
 
     root: Path
     port: int
+    bindir: Path
     process: subprocess.Popen[bytes]
 
     @classmethod
@@ -83,19 +84,19 @@ class PostgresServer:
             **user,
         )
         port = free_port()
-        log = (root / "server.log").open("wb")
-        settings = ["fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=300"]
-        process = subprocess.Popen(
-            [bindir / "postgres", "-D", data, "-k", root, "-h", "127.0.0.1", "-p", str(port)]
-            + [arg for setting in settings for arg in ("-c", setting)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=root,
-            **user,
-        )
-        server = cls(root, port, process)
+        server = cls(root, port, bindir, _launch(bindir, root, port))
         server._wait_until_ready()
         return server
+
+    def halt(self) -> None:
+        """Shut the server down (a real outage for its clients) and keep its data: ``resume`` brings it
+        back."""
+        self._shutdown()
+
+    def resume(self) -> None:
+        """Start a halted server again, on the same port and data directory, and wait until it answers."""
+        self.process = _launch(self.bindir, self.root, self.port)
+        self._wait_until_ready()
 
     def _wait_until_ready(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
@@ -135,6 +136,10 @@ class PostgresServer:
 
     def stop(self) -> None:
         """Fast shutdown (SIGINT), then remove every file."""
+        self._shutdown()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def _shutdown(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
@@ -142,4 +147,18 @@ class PostgresServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _launch(bindir: Path, root: Path, port: int) -> subprocess.Popen[bytes]:
+    """The server on ``root``/data, listening on 127.0.0.1:``port``; its output appended to server.log."""
+    settings = ["fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=300"]
+    command: list[str | Path] = [bindir / "postgres", "-D", root / "data", "-k", root, "-h", "127.0.0.1"]
+    command += ["-p", str(port), *(arg for setting in settings for arg in ("-c", setting))]
+    with (root / "server.log").open("ab") as log:
+        return subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=root,
+            **_as_user(),
+        )

@@ -37,6 +37,16 @@ from digestbot.conversation import Command, Verb, parse_command
         ("watch", Command(Verb.WATCH, "")),
         ("watchtower breach in Drassk", Command(Verb.ASK, "watchtower breach in Drassk")),
         ("what is the timeline for elections", Command(Verb.TIMELINE, "elections")),
+        ("hi", Command(Verb.HELP)),
+        ("Good morning!", Command(Verb.HELP)),
+        ("thanks!", Command(Verb.THANKS)),
+        ("Ok, thanks.", Command(Verb.THANKS)),
+        ("thank you", Command(Verb.THANKS)),
+        ("hi, what about iran?", Command(Verb.ASK, "hi, what about iran?")),
+        (
+            "thanks to the sanctions, did exports fall?",
+            Command(Verb.ASK, "thanks to the sanctions, did exports fall?"),
+        ),
     ],
 )
 def test_parse_command(text: str, expected: Command) -> None:

@@ -60,6 +60,7 @@ KINDS = (
     ("something went wrong", "failed"),
     ("archive is empty", "empty archive"),
     ("Ask me about any issue", "help"),
+    ("You're welcome", "thanked"),
     ("Unsubscribed:", "unsubscribed"),
     ("Subscribed:", "subscribed"),
     ("is subscribed", "status: subscribed"),
@@ -111,6 +112,8 @@ SCRIPT = (
     Step("", new_issue=True),  # the next run (or another replica) sends nothing more
     Step("unwatch ransomware"),
     Step("watches"),
+    Step("thanks!"),
+    Step("Hi there"),
 )
 EMPTY_SCRIPT = (
     Step("latest"),
@@ -380,6 +383,8 @@ def test_the_script_plays_the_same_on_every_surface(
         ("silent",),
         ("1 reply", "unwatched"),
         ("1 reply", "watches: none"),
+        ("1 reply", "thanked"),  # small talk is no question: not five unrelated items
+        ("1 reply", "help"),
     ]
 
 

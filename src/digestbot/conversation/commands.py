@@ -3,8 +3,9 @@
 ``help``, ``latest``, ``subscribe``, ``unsubscribe``, ``status`` and ``watches`` (alone, any case,
 trailing punctuation allowed) are commands; ``timeline <topic> [page N]``, ``watch <topic>`` and
 ``unwatch <topic>`` take a topic; "how did X develop?", "timeline of X" and "the story of X" are asked
-as timelines; an empty text is help; anything else is a question. Each surface strips its own prefix
-(``/digest``, an @mention) before parsing.
+as timelines; an empty text or a greeting ("hi", "good morning") is help; a thank-you or an
+acknowledgement ("thanks!", "ok") gets a short reply; anything else is a question. Each surface strips its
+own prefix (``/digest``, an @mention) before parsing.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Verb(enum.Enum):
     WATCH = "watch"
     UNWATCH = "unwatch"
     WATCHES = "watches"
+    THANKS = "thanks"
     ASK = "ask"
 
 
@@ -41,6 +43,13 @@ class Command:
 
 _ALONE = {"help", "latest", "subscribe", "unsubscribe", "status", "watches"}
 _KEYWORDS = {verb.value: verb for verb in Verb if verb.value in _ALONE} | {"my watches": Verb.WATCHES}
+# Small talk, said alone: searching the archive for "thanks" answered with five unrelated items.
+_GREETINGS = {"hi", "hello", "hey", "hiya", "yo", "good morning", "good afternoon", "good evening",
+    "hi there", "hello there", "hey there"}  # fmt: skip
+_THANKS = {"thanks", "thank you", "thanks a lot", "thank you very much", "many thanks", "thx", "ty",
+    "cheers", "ok", "okay", "k", "ok thanks", "great", "great thanks", "cool", "nice", "got it", "perfect",
+    "ta"}  # fmt: skip
+_KEYWORDS |= {greeting: Verb.HELP for greeting in _GREETINGS} | {thanks: Verb.THANKS for thanks in _THANKS}
 _WITH_TOPIC = {"timeline": Verb.TIMELINE, "watch": Verb.WATCH, "unwatch": Verb.UNWATCH}
 _TIMELINE_OF = re.compile(r"^(?:of|for|on|about)\s+", re.IGNORECASE)
 _PAGE = re.compile(r"^(?P<topic>.*?)[\s,]+page\s+(?P<page>\d{1,4})$", re.IGNORECASE)
@@ -64,7 +73,7 @@ def parse_command(text: str) -> Command:
     words = " ".join(text.split())
     if not words:
         return Command(Verb.HELP)
-    bare = words.lower().rstrip("?!. ")
+    bare = words.lower().rstrip("?!.,:;)( ").replace(",", "")
     if bare in _KEYWORDS:
         return Command(_KEYWORDS[bare])
     head, _, rest = words.partition(" ")

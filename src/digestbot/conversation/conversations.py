@@ -31,6 +31,7 @@ from digestbot.conversation.messages import (
     Outcome,
     Subscription,
     SubscriptionAction,
+    Thanked,
     Timeline,
     outcome_issue,
 )
@@ -98,6 +99,8 @@ class Conversations:
         match command.verb:
             case Verb.HELP:
                 return Help()
+            case Verb.THANKS:
+                return Thanked()
             case Verb.LATEST:
                 issue = self.library.latest()
                 return EmptyArchive() if issue is None else Latest(issue)

@@ -52,6 +52,11 @@ class Help:
 
 
 @dataclass(frozen=True)
+class Thanked:
+    """A thank-you or an acknowledgement ("thanks!", "ok"): a short reply, not a search."""
+
+
+@dataclass(frozen=True)
 class EmptyArchive:
     """Nothing has been ingested yet."""
 
@@ -177,6 +182,7 @@ class Failed:
 Outcome = (
     Ignored
     | Help
+    | Thanked
     | EmptyArchive
     | Latest
     | Answered

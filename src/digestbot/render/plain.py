@@ -19,6 +19,7 @@ from digestbot.conversation import (
     Latest,
     Outcome,
     Subscription,
+    Thanked,
     Timeline,
     Unwatched,
     Watched,
@@ -201,4 +202,6 @@ def outcome_text(outcome: Outcome) -> str:
             return words.failure_line(reason)
         case Help():
             return help_text()
+        case Thanked():
+            return words.THANKED
     raise ValueError(f"no text for {outcome!r}")

@@ -17,6 +17,7 @@ from digestbot.conversation import (
     Latest,
     Outcome,
     Subscription,
+    Thanked,
     Timeline,
     Unwatched,
     Watched,
@@ -214,4 +215,6 @@ def outcome_message(outcome: Outcome, *, share: bool = False, shared_by: str | N
             return notice(words.failure_line(reason))
         case Help():
             return help_message()
+        case Thanked():
+            return notice(words.THANKED)
     raise ValueError(f"no Slack message for {outcome!r}")

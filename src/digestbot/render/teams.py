@@ -19,6 +19,7 @@ from digestbot.conversation import (
     Latest,
     Outcome,
     Subscription,
+    Thanked,
     Timeline,
     Unwatched,
     Watched,
@@ -196,4 +197,6 @@ def outcome_message(outcome: Outcome) -> Activity:
             return notice_message(words.failure_line(reason))
         case Help():
             return help_message()
+        case Thanked():
+            return notice_message(words.THANKED)
     raise ValueError(f"no Teams message for {outcome!r}")

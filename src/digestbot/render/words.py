@@ -136,6 +136,7 @@ class HelpTopic:
     meaning: str
 
 
+THANKED = "You're welcome. Ask me anything about the digest, or say help."
 HELP_INTRO = "Ask me about any issue of the weekly security digest."
 HELP_TOPICS = (
     HelpTopic("iran", "the latest on a topic, newest items first"),

@@ -178,3 +178,20 @@ def test_model_export_on_the_torch_backend_is_a_user_error(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "embed_backend is 'torch': there is no ONNX model to export" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_without_torch_a_missing_export_is_one_line_naming_torch(tmp_path: Path) -> None:
+    """An image run with settings its build did not export for (another quantization) says why it stops."""
+    env = {**without_torch(tmp_path), "DIGESTBOT_MODEL_CACHE_DIR": str(tmp_path / "models")}
+    done = subprocess.run(
+        [sys.executable, "-m", "digestbot", "--data-dir", str(tmp_path / "data"), "model", "export"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 1
+    error = done.stderr.splitlines()[-1]  # after the log line announcing the export
+    assert error.startswith("digestbot: error: cannot export the model at ")
+    assert error.endswith("No module named 'torch' (blocked: not in the runtime image)")
+    assert "Traceback" not in done.stderr

@@ -125,3 +125,19 @@ def build_embedder(settings: Settings, *, query_cache: QueryCache | None = None)
         batch_size=settings.embed_batch_size,
         query_cache=cache,
     )
+
+
+def export_model(settings: Settings) -> str:
+    """Export the configured model to ONNX under ``model_cache_dir`` unless it is there already (a container
+    image does it at build time, so its runtime needs no torch); says which file, and whether it was made."""
+    if settings.embed_backend != "onnx":
+        raise ConfigError("embed_backend is 'torch': there is no ONNX model to export")
+    from digestbot.embedding.onnx_embed import OnnxEmbedder
+
+    embedder = OnnxEmbedder(
+        settings.model_path, settings.resolved_model_cache_dir, quantization=settings.embed_quantization
+    )
+    found = embedder.path.is_file()
+    backend = embedder.backend  # exports it when missing
+    done = "already exported" if found else "exported"
+    return f"{embedder.path}: {done}, {backend.describe()}"

@@ -6,14 +6,14 @@ import sys
 
 import typer
 
-from digestbot.cli import answers, archive, chat, db
+from digestbot.cli import answers, archive, chat, db, model
 from digestbot.cli.base import CoreFactory, default_factory, new_app
 
 
 def build_cli(factory: CoreFactory = default_factory) -> typer.Typer:
     """The whole command line over a core factory (tests pass one with a fake embedder)."""
     app = new_app(factory)
-    for module in (archive, answers, chat, db):
+    for module in (archive, answers, chat, db, model):
         module.register(app)
     return app
 

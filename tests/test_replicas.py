@@ -2,9 +2,11 @@
 
 - The weekly run (the start-up catch-up) fires on both; one is SIGKILLed in the middle of posting an issue;
   the other takes its claim over once the lease runs out, finds the post in the channel, completes its
-  thread: every channel ends up with the issue exactly once.
+  thread: every channel ends up with the issue exactly once, every watcher with its notice exactly once,
+  every home viewer's home published at least once (the guarantee of home refreshes), showing it.
 - An issue ingested by a separate `digestbot ingest` is answered by a replica within 10 s, from the vectors
-  that process stored (the replica's log says it embedded nothing).
+  that process stored (the replica's log says it embedded nothing); both replicas see it and race to send
+  its watch notices and home refreshes: each notice arrives exactly once, each home shows the issue.
 - A Slack event retried to the other replica is answered once.
 
 The tests share one pair of replicas and run in file order: the first one watches the start-up delivery.
@@ -13,6 +15,7 @@ Each replica uses its own bot token, only so the emulator's log tells which repl
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -27,9 +30,11 @@ from typing import Any
 import httpx
 import pytest
 
+from digestbot.delivery.outbox import notice_key
 from digestbot.parse import parse_document
 from digestbot.store import Archive, Database
 from digestbot.testing.slack_emulator import Call, SlackEmulator
+from tests.outbox_support import Audience, home_publishes, notice_keys, seed_audience
 from tests.postgres import PostgresServer, free_port
 from tests.slack.support import SlackDriver, message
 
@@ -66,13 +71,19 @@ Cyber / Defense Technology
     • The Zentrovax crew claimed the attack and demands payment in a week.
 """
 SECTIONS = 3  # of DELIVERED: one thread reply each
+MAR_4, MAR_11 = dt.date(2031, 3, 4), dt.date(2031, 3, 11)
+WATCHED = {"U0REPLW01": "Sable Crane finance ministry", "U0REPLW02": "ransomware railway"}  # one each
+VIEWERS = ("U0REPLV01", "U0REPLV02")
 
 
-def wait_until(condition: Callable[[], Any], timeout: float, what: str) -> Any:
+def wait_until(
+    condition: Callable[[], Any], timeout: float, what: str, cluster: Cluster | None = None
+) -> Any:
     deadline = time.monotonic() + timeout
     while not (found := condition()):
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+            seen = "" if cluster is None else f"; {cluster.heard()}"
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}{seen}")
         time.sleep(0.05)
     return found
 
@@ -138,6 +149,7 @@ class Cluster:
     url: str
     emulator: SlackEmulator
     root: Path
+    audience: Audience = field(default_factory=lambda: Audience((), ()))
     replicas: dict[str, Replica] = field(default_factory=dict)
 
     def base_env(self) -> dict[str, str]:
@@ -187,6 +199,16 @@ class Cluster:
         """The replicas answering HTTP now."""
         return [replica for replica in self.running() if replica.serves()]
 
+    def heard(self) -> str:
+        """What the watchers and home viewers got, and the replicas' last log lines (for a failure)."""
+        notices = {
+            w.recipient.user_id: notice_keys(self.emulator, w.recipient.user_id)
+            for w in self.audience.watches
+        }
+        homes = {user: str(self.emulator.views.get(user))[:200] for user in self.audience.viewers}
+        logs = {r.name: r.log.read_text()[-2000:] for r in self.replicas.values() if r.log.exists()}
+        return f"notices {notices}, homes {homes}, logs {logs}"
+
     def by_token(self, token: str | None) -> Replica:
         return next(replica for replica in self.replicas.values() if replica.token == token)
 
@@ -198,6 +220,7 @@ def cluster(postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory) 
         emulator.delays["chat.postMessage"] = 0.2
         cluster = Cluster(postgres.url(name), emulator, tmp_path_factory.mktemp("replicas"))
         cluster.store(DELIVERED)
+        cluster.audience = seed_audience(cluster.url, WATCHED, MAR_4 - dt.timedelta(days=7), VIEWERS)
         cluster.add("a")
         cluster.add("b")
         try:
@@ -206,6 +229,21 @@ def cluster(postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory) 
             for replica in cluster.replicas.values():
                 replica.stop()
     postgres.drop_database(name)
+
+
+def homes_show(emulator: SlackEmulator, day: str) -> bool:
+    """Every viewer's home was published (at least once: the kind's guarantee), the last one showing the
+    issue of that day."""
+    return all(day in str(emulator.views.get(user)) for user in VIEWERS)
+
+
+def notified_once(cluster: Cluster) -> None:
+    """No watcher got any notice twice, whichever replica sent it (exactly once: Slack can look); every
+    home was published."""
+    for watch in cluster.audience.watches:
+        keys = notice_keys(cluster.emulator, watch.recipient.user_id)
+        assert len(keys) == len(set(keys)), keys
+    assert all(home_publishes(cluster.emulator, user) >= 1 for user in VIEWERS)
 
 
 def thread_replies(emulator: SlackEmulator) -> list[Call]:
@@ -228,18 +266,26 @@ def test_a_replica_killed_mid_delivery_leaves_each_channel_with_the_issue_once(c
     by_victim = [c for c in emulator.calls_to("chat.postMessage") if c.token == victim.token]
     assert len([c for c in by_victim if c.body["channel"] == channel]) < 1 + SECTIONS, "killed too late"
 
+    sable = cluster.audience.watches[0]
+
     def complete() -> bool:
-        return all(
-            len(emulator.messages(c)) == 1 and len(emulator.messages(c, top_level=False)) == 1 + SECTIONS
-            for c in CHANNELS
+        return (
+            all(
+                len(emulator.messages(c)) == 1 and len(emulator.messages(c, top_level=False)) == 1 + SECTIONS
+                for c in CHANNELS
+            )
+            and notice_key(sable.id, MAR_4) in notice_keys(emulator, sable.recipient.user_id)
+            and homes_show(emulator, "4 Mar 2031")
         )
 
-    wait_until(complete, 60, "every channel to have the whole issue")
+    # The notice waits for the survivor's index (it embeds the issue as it starts): minutes, under load.
+    wait_until(complete, 180, "every channel to have the whole issue, its watcher and homes too", cluster)
     time.sleep(2)  # nothing more may arrive
     for name in CHANNELS:
         tops = emulator.messages(name)
         assert [m["metadata"]["event_payload"]["issue"] for m in tops] == ["digestbot-issue-2031-03-04"], name
         assert places(emulator, name) == [f"s{n}p0" for n in range(SECTIONS)], name
+    notified_once(cluster)
     [survivor] = cluster.running()
     looked = [c for c in emulator.calls_to("conversations.history") if c.body.get("channel") == channel]
     assert [c.token for c in looked] == [survivor.token], "the survivor looked in the channel before posting"
@@ -267,6 +313,15 @@ def test_an_issue_ingested_elsewhere_is_answered_within_ten_seconds(cluster: Clu
 
     wait_until(answered_about_it, 10, "the other process's issue to be answered")
     assert time.monotonic() - ingested < 10
+    railway = cluster.audience.watches[1]
+
+    def announced() -> bool:
+        keys = notice_keys(cluster.emulator, railway.recipient.user_id)
+        return notice_key(railway.id, MAR_11) in keys and homes_show(cluster.emulator, "11 Mar 2031")
+
+    wait_until(announced, 120, "the new issue's watch notice and home refreshes", cluster)
+    time.sleep(2)  # the other replica has had time to send them too, had the outbox let it
+    notified_once(cluster)
     rebuilt = [
         line for line in replica.log.read_text().splitlines() if "index rebuilt (archive changed)" in line
     ]

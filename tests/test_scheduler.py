@@ -14,6 +14,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from digestbot.app import build_conversations
 from digestbot.conversation import Message
 from digestbot.core import Digestbot
+from digestbot.delivery.homes import HomeReport
 from digestbot.domain import Destination, Issue, Item, Section
 from digestbot.edge.scheduler import Cycle, build_scheduler, cron_trigger, sync_index
 from digestbot.errors import ConfigError
@@ -109,9 +110,9 @@ class CountingBoard:
     def __init__(self) -> None:
         self.refreshes = 0
 
-    def refresh(self) -> int:
+    def refresh(self) -> HomeReport:
         self.refreshes += 1
-        return 0
+        return HomeReport()
 
 
 def test_an_ingest_by_another_process_is_followed_by_watch_notices_and_home_refreshes(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from digestbot.conversation import ChatRules, Conversations
 from digestbot.core import Digestbot
 from digestbot.delivery.delivery import Deliverer, Publisher
+from digestbot.delivery.homes import HomeRefresher, HomeSender
 from digestbot.delivery.watching import DirectMessenger, WatchNotifier
 from digestbot.domain import Destination
 from digestbot.embedding.embed import Embedder, SentenceTransformerEmbedder
@@ -81,6 +82,15 @@ def build_conversations(core: Digestbot, settings: Settings | None = None) -> Co
     settings, the defaults)."""
     rules = ChatRules() if settings is None else chat_rules(settings)
     return Conversations(core, core.chat, core.watches, rules=rules, metrics=core.metrics)
+
+
+def build_home_refresher(
+    core: Digestbot, conversations: Conversations, settings: Settings, senders: Sequence[HomeSender]
+) -> HomeRefresher:
+    """What refreshes users' homes after a new issue through ``senders`` (one per platform with homes),
+    through the outbox of ``core``'s database, each home composed by ``conversations``."""
+    outbox = Outbox(core.chat.db, lease=dt.timedelta(seconds=settings.delivery_lease_seconds))
+    return HomeRefresher(core.chat, outbox, core.newest_date, conversations.compose_home, senders)
 
 
 def chat_rules(settings: Settings) -> ChatRules:

@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 
 from digestbot.app import build_conversations
 from digestbot.domain import Destination
+from digestbot.edge import platforms
 from digestbot.edge.server import build_asgi_app
-from digestbot.slack.home import SlackHomeBoard
 from digestbot.slack.publisher import build_web_client
-from digestbot.slack.tokens import InstalledTokens, installed_tokens
+from digestbot.slack.tokens import installed_tokens
 from digestbot.store.models import slack_oauth_states
 from digestbot.testing import slack_requests as testing
 from digestbot.testing.slack_emulator import SlackEmulator
@@ -139,15 +139,10 @@ def test_uninstalling_forgets_the_workspaces_watches_and_home_viewers_alone(rig:
     notices = rig.core.notify_watches()
     assert [notice.watch.recipient.user_id for notice in notices.sent] == [WATCHERS[SOUTH]]
     assert notices.failed == [] and notices.unreachable == []
-    assert (
-        SlackHomeBoard(build_web_client(rig.settings), rig.conversations, tokens=tokens(rig)).refresh() == 1
-    )
+    [board] = platforms.home_boards(rig.settings, rig.core, rig.conversations)
+    assert board.refresh().published == [WATCHERS[SOUTH]]
     revoked = set(rig.emulator.installs.tokens(NORTH))
     assert not [call.method for call in rig.emulator.calls if call.token in revoked]  # nothing tried there
-
-
-def tokens(rig: Rig) -> InstalledTokens:
-    return installed_tokens(rig.settings, build_web_client(rig.settings))
 
 
 def test_a_revoked_bot_token_forgets_the_workspace_a_revoked_user_token_does_not(rig: Rig) -> None:

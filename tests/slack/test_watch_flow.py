@@ -184,7 +184,7 @@ def test_homes_are_refreshed_once_when_a_new_issue_arrives(
 ) -> None:
     slack.event(slack_requests.home_opened(ALICE), "EvHome3")
     emulator.wait_for("views.publish", 1)
-    boards = platforms.home_boards(settings, conversations)
+    boards = platforms.home_boards(settings, core, conversations)
     run_cycle(core, settings, boards)  # the start-up catch-up: the newest issue is the one shown already
     before = len(emulator.calls_to("views.publish"))
     ingest_jul_16(core, tmp_path)

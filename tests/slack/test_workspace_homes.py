@@ -67,7 +67,7 @@ def test_each_home_shows_its_own_workspace_alone(rig: Rig, tmp_path: Path) -> No
     rig.emulator.reset()
     (tmp_path / "2024-07-16.txt").write_text(JUL_16, encoding="utf-8")
     assert not rig.core.ingest([str(tmp_path / "2024-07-16.txt")]).failed
-    run_cycle(rig.core, rig.settings, platforms.home_boards(rig.settings, rig.conversations))
+    run_cycle(rig.core, rig.settings, platforms.home_boards(rig.settings, rig.core, rig.conversations))
     assert len(rig.emulator.calls_to("views.publish")) == 2  # both homes refreshed, once each
     for team, other in ((NORTH, SOUTH), (SOUTH, NORTH)):
         home = str(rig.emulator.views[VIEWERS[team]])

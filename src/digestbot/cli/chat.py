@@ -42,7 +42,7 @@ def serve(
     from digestbot.edge.serve import run_chat
 
     core, conversations = run.core(), run.conversations()
-    scheduler = build_scheduler(core, settings, boards=platforms.home_boards(settings, conversations))
+    scheduler = build_scheduler(core, settings, boards=platforms.home_boards(settings, core, conversations))
     scheduler.start()
     try:
         run_chat(settings, core, conversations, extra_routes=platforms.extra_routes(settings, conversations))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from digestbot.conversation.commands import Command, Verb, parse_command
-from digestbot.conversation.home import compose_home, homes_due
+from digestbot.conversation.home import compose_home
 from digestbot.conversation.library import Library
 from digestbot.conversation.messages import (
     Answered,
@@ -160,14 +160,15 @@ class Conversations:
         def compose() -> Home:
             if opened:
                 self.chat.home_opened(surface, user, tenant)
-            store = self.desk.store if self.desk else None
-            return compose_home(self.library, store, self.rules, surface, user, tenant)
+            return self.compose_home(surface, user, tenant)
 
         return _guarded(compose, f"{surface}: the home of {user}")
 
-    def homes_due(self, surface: str) -> list[tuple[str, str | None]]:
-        """The users whose home to refresh now (after a new issue; one replica gets them)."""
-        return homes_due(self.library, self.chat, surface)
+    def compose_home(self, surface: str, user: str, tenant: str | None) -> Home:
+        """The user's home as it stands, for a refresh after a new issue (``digestbot.delivery.homes``);
+        raises on failure (the refresh is then tried again at the next run)."""
+        store = self.desk.store if self.desk else None
+        return compose_home(self.library, store, self.rules, surface, user, tenant)
 
     def _subscription(self, action: SubscriptionAction, message: Message) -> Subscription:
         place = message.place

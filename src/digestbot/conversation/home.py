@@ -4,8 +4,8 @@ Everything a home shows of channels comes from the viewer's own workspace (or te
 the newest issue's post among them. A channel whose workspace is unknown belongs to the one workspace when
 there is one, and to nobody's home when the app is installed in many (``ChatRules.many_workspaces``).
 
-Who opened it is remembered, so each home is refreshed when a new issue arrives: once per issue across
-every replica (one atomic insert decides which replica refreshes).
+Who opened it is remembered, so each home is refreshed when a new issue arrives (``digestbot.delivery.homes``
+decides who; the outbox sends each refresh once across every replica).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from digestbot.conversation.messages import Home
 from digestbot.conversation.watches import ChatRules
 from digestbot.domain import Destination, Issue, IssueSummary
-from digestbot.store.chat import ChatState
 from digestbot.store.watches import WatchStore
 
 if TYPE_CHECKING:
@@ -59,12 +58,3 @@ def in_workspace(dest: Destination, tenant: str | None, *, many: bool) -> bool:
     if owner is None or tenant is None:
         return not many
     return owner == tenant
-
-
-def homes_due(library: Library, chat: ChatState, platform: str) -> list[tuple[str, str | None]]:
-    """The users (with their workspace) whose home to refresh now: everyone who opened one, the first
-    time this is asked after a new issue arrived, by any replica; nobody otherwise."""
-    newest = library.newest_date()
-    if newest is None or not chat.first_sighting(f"{platform}:home:{newest.isoformat()}"):
-        return []
-    return chat.home_viewers(platform)

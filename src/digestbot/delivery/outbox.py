@@ -124,12 +124,17 @@ class Dispatcher:
 
     def dispatch(self, address: Address, sender: Sender[T], compose: Callable[[], T | None]) -> Dispatched:
         """Send what ``compose`` makes (called under the claim, so matching an issue happens once; None:
-        nothing to send) to ``address`` through ``sender``, exactly once as far as the platform allows."""
+        nothing to send; an error releases the claim) to ``address`` through ``sender``, exactly once as
+        far as the platform allows."""
         claim = self.outbox.claim(address)
         if claim in (Claim.DONE, Claim.BUSY):
             return Dispatched(Sent.DONE if claim is Claim.DONE else Sent.BUSY)
         with self.outbox.keep(address):
-            parcel = compose()
+            try:
+                parcel = compose()
+            except Exception:
+                self.outbox.release(address)  # nothing went out: the next run composes it again
+                raise
             if parcel is None:
                 self.outbox.finish(address, SendState.NONE)
                 return Dispatched(Sent.NOTHING)

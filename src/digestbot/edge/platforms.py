@@ -24,6 +24,7 @@ MAX_NAMED = 10  # channels named in the start-up warning
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
+    from digestbot.core import Digestbot
     from digestbot.edge.scheduler import HomeBoard
     from digestbot.slack.tokens import BotTokens
 
@@ -68,14 +69,16 @@ def messengers(settings: Settings) -> list[DirectMessenger]:
     return built
 
 
-def home_boards(settings: Settings, conversations: Conversations) -> list[HomeBoard]:
-    """What refreshes users' homes after a new issue: Slack's App Home, when Slack is configured."""
+def home_boards(settings: Settings, core: Digestbot, conversations: Conversations) -> list[HomeBoard]:
+    """What refreshes users' homes after a new issue (through the outbox): Slack's App Home, when Slack is
+    configured; Teams has no home, so no refreshes."""
     if not slack_configured(settings):
         return []
-    from digestbot.slack.home import SlackHomeBoard
+    from digestbot.app import build_home_refresher
+    from digestbot.slack.home import SlackHomeSender
 
     client, tokens = _slack_client(settings)
-    return [SlackHomeBoard(client, conversations, tokens=tokens)]
+    return [build_home_refresher(core, conversations, settings, [SlackHomeSender(client, tokens=tokens)])]
 
 
 def _slack_client(settings: Settings) -> tuple[WebClient, BotTokens | None]:

@@ -17,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from digestbot.core import Digestbot
 from digestbot.delivery.delivery import DeliveryReport
+from digestbot.delivery.homes import HomeReport
 from digestbot.errors import ConfigError, DatabaseUnavailable, DigestbotError
 from digestbot.settings import Settings
 
@@ -38,10 +39,11 @@ def cron_trigger(expression: str, timezone: str) -> CronTrigger:
 
 
 class HomeBoard(Protocol):
-    """Refreshes the homes of users who opened one (Slack's App Home) after a new issue arrived."""
+    """Refreshes the homes of users who opened one (Slack's App Home) after a new issue arrived
+    (``digestbot.delivery.homes.HomeRefresher``)."""
 
-    def refresh(self) -> int:
-        """Publish every home due a refresh; how many were published."""
+    def refresh(self) -> HomeReport:
+        """Publish every home due a refresh (each once per issue, through the outbox)."""
         ...
 
 
@@ -97,7 +99,9 @@ def announce(core: Digestbot, boards: Sequence[HomeBoard] = ()) -> None:
         log.exception("watch notices failed; tried again at the next run")
     for board in boards:
         try:
-            board.refresh()
+            homes = board.refresh()
+            if homes.published or homes.failed:
+                log.info("homes: %d published, %d failed", len(homes.published), len(homes.failed))
         except DatabaseUnavailable:
             pass
         except Exception:

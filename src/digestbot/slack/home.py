@@ -1,9 +1,9 @@
 """Slack's App Home: published when a user opens it, refreshed after a new issue; its "Remove" buttons,
 and the "Ask" modal whose answer comes as a direct message.
 
-``SlackHome`` holds the Bolt listeners (wired up by ``slack.app.register``); ``SlackHomeBoard`` refreshes
-the homes of everyone who opened one, from the scheduler's thread, after a new issue arrived. What a home
-shows is the conversation core's (``Conversations.home``); here it is only rendered and sent.
+``SlackHome`` holds the Bolt listeners (wired up by ``slack.app.register``); ``SlackHomeSender`` publishes
+the refreshes the outbox dispatches after a new issue (who gets one is ``digestbot.delivery.homes``'s).
+What a home shows is the conversation core's (``Conversations.home``); here it is only rendered and sent.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from digestbot.conversation import Conversations, Failed, Home, Message
 from digestbot.delivery.delivery import PostError
+from digestbot.delivery.homes import HomeRefresh
 from digestbot.domain import Destination
 from digestbot.render import slack as render
 from digestbot.render.slack_home import QUESTION_BLOCK, QUESTION_INPUT, ask_modal, home_view
@@ -34,6 +35,7 @@ from digestbot.slack.tokens import BotTokens
 log = logging.getLogger(__name__)
 
 SURFACE = "slack"
+MAX_LINKS = 1000  # permalinks remembered (one per issue and workspace): forgotten all at once past it
 T = TypeVar("T")
 
 
@@ -127,45 +129,55 @@ class SlackHome:
             log.warning("Slack: the answer to %s's modal question was not sent: %s", user, _error(exc))
 
 
-class SlackHomeBoard:
-    """Publishes the homes due a refresh (everyone who opened one, once per new issue) with a sync Web API
-    client; called from the scheduler's thread after a cycle or an ingest by another process."""
+class SlackHomeSender:
+    """Publishes users' App Homes (a ``HomeSender``: the refreshes after a new issue) with a sync Web API
+    client, from the scheduler's thread. Slack cannot list the homes it was sent, so ``find`` finds
+    nothing: a refresh in doubt is published again, which only replaces it."""
 
-    def __init__(
-        self, client: WebClient, conversations: Conversations, *, tokens: BotTokens | None = None
-    ) -> None:
+    platform = SURFACE
+    can_look = False
+
+    def __init__(self, client: WebClient, *, tokens: BotTokens | None = None) -> None:
         self.client = client
-        self.conversations = conversations
         self.tokens = tokens  # each workspace's token, when the app is installed in many
+        self._links: dict[tuple[str | None, str, str], str] = {}  # a post's permalink, per token
 
-    def refresh(self) -> int:
-        """Publish every home due; how many were published (failures are logged). Each home's post is in
-        its viewer's workspace, so its permalink is asked with that workspace's token, once per workspace."""
-        published = 0
-        links: dict[tuple[str | None, tuple[str, str]], str | None] = {}
-        for user, team in self.conversations.homes_due(SURFACE):
-            home = self.conversations.home(SURFACE, user, team, opened=False)
-            if isinstance(home, Failed):
-                continue
-            try:
-                token = self._token(user, team)
-                link = None
-                if home.post is not None:
-                    if (team, home.post) not in links:
-                        links[team, home.post] = _sync_permalink(self.client, home.post, token)
-                    link = links[team, home.post]
-                self.client.views_publish(user_id=user, view=home_view(home, post_link=link), token=token)
-                published += 1
-            except PostError as exc:
-                log.warning("Slack: no token to refresh the home of %s: %s", user, exc)
-            except (SlackApiError, SlackClientError, OSError) as exc:
-                log.warning("Slack: views.publish for %s failed: %s", user, _error(exc))
-        return published
+    def find(self, refresh: HomeRefresh) -> str | None:
+        """Nothing: Slack cannot tell which home it was last sent."""
+        return None
 
-    def _token(self, user: str, team: str | None) -> str | None:
+    def send(self, refresh: HomeRefresh) -> str:
+        """``views.publish`` the user's home, with the permalink of the issue's post in their workspace
+        asked with that workspace's token; the published view's id."""
+        token = self._token(refresh)  # PostError (certain) when the workspace has no token
+        view = home_view(refresh.home, post_link=self._permalink(refresh.home, token))
+        try:
+            response = self.client.views_publish(user_id=refresh.user, view=view, token=token)
+        except SlackApiError as exc:
+            raise PostError(f"Slack refused the home of {refresh.user}: {_error(exc)}", certain=True) from exc
+        except (SlackClientError, OSError) as exc:
+            raise PostError(f"Slack did not answer: {_error(exc)}", certain=False) from exc
+        published = response.get("view")
+        return str(published.get("id") or refresh.user) if isinstance(published, dict) else refresh.user
+
+    def _token(self, refresh: HomeRefresh) -> str | None:
         if self.tokens is None:
             return None
-        return self.tokens.token_for(Destination(SURFACE, user, workspace=team))
+        return self.tokens.token_for(Destination(SURFACE, refresh.user, workspace=refresh.workspace))
+
+    def _permalink(self, home: Home, token: str | None) -> str | None:
+        """The link to the home's post, asked once per workspace (every viewer there shows the same)."""
+        if home.post is None:
+            return None
+        key = (token, *home.post)
+        if key not in self._links:
+            link = _sync_permalink(self.client, home.post, token)
+            if link is None:
+                return None  # asked again next time: the failure may pass
+            if len(self._links) > MAX_LINKS:
+                self._links.clear()
+            self._links[key] = link
+        return self._links[key]
 
 
 async def _permalink(client: AsyncWebClient, home: Home) -> str | None:

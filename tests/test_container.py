@@ -1,7 +1,7 @@
 """The container image: the builder stage exports the model, the runtime stage installs no torch, and the
 code the runtime image runs needs none.
 
-The image itself is built and run by ``.ci/container`` (opt-in: ``DIGESTBOT_CI_CONTAINER=1 bash .ci/run``);
+The image itself is built and run by ``.ci/container`` (``.ci/run`` runs it after the tests);
 these tests check the Dockerfile and the runtime requirements, and run the image's code path with torch
 made unimportable.
 """

@@ -171,3 +171,16 @@ def test_an_unwritable_index_dir_still_serves(tmp_path: Path, caplog: pytest.Log
     assert "rebuilt" in engine.ensure_index()
     assert "could not save the search index" in caplog.text
     assert engine.search("NightLantern2024").relevant
+
+
+def test_item_similarity_is_each_rows_best_passage_and_token_sets_its_tokens(tmp_path: Path) -> None:
+    engine = new_engine(tmp_path)
+    engine.ensure_index()
+    snap = engine.snapshot()
+    query = engine.embedder.encode(["NightLantern2024 ransomware"])[0]
+    rows = [len(snap.items) - 1, 0, *range(1, len(snap.items) - 1)]  # any order, every row
+    vectors = snap.vectors.vectors
+    expected = [max(float(v @ query) for v in vectors[snap.chunk_rows == row]) for row in rows]
+    assert snap.item_similarity(rows, query).tolist() == pytest.approx(expected, abs=1e-6)
+    assert snap.item_similarity([], query).tolist() == []
+    assert [snap.token_sets[row] for row in rows] == [frozenset(snap.item_tokens(row)) for row in rows]

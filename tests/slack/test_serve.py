@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import socket
 from collections.abc import Coroutine
 from pathlib import Path
@@ -13,7 +14,7 @@ from pydantic import SecretStr
 
 from digestbot.app import build_conversations, build_core
 from digestbot.core import Digestbot
-from digestbot.edge.serve import ChatServer, chat_server
+from digestbot.edge.serve import ChatServer, chat_server, settle_heap
 from digestbot.embedding.embed import HashingEmbedder
 from digestbot.settings import Settings
 from digestbot.testing import slack_requests
@@ -117,3 +118,12 @@ def test_socket_mode_connects_and_serves_only_health_over_http(
             await socket_mode.stop()
 
     asyncio.run(scenario())
+
+
+def test_settle_heap_freezes_what_start_up_built() -> None:
+    built = [object() for _ in range(100)]
+    try:
+        settle_heap()
+        assert gc.get_freeze_count() >= len(built)
+    finally:
+        gc.unfreeze()

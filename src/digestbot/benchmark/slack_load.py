@@ -187,6 +187,15 @@ def add_figures(report: Reporter, result: LoadResult, *, column: str = "", note:
     answers = f"{ms(result.answers, 50)} / {ms(result.answers, 99)} ms"
     report.add(f"slack: time to answer{note} p50 / p99", answers, "p99 <= 1 s", column)
     report.add(f"slack: answers received{note}", f"{len(result.answers)} / {n}", f"{n}", column)
+    early = f"{answered_before_last_ack(result)} / {len(result.answers)}"
+    report.add(f"slack: answers before the last ack{note}", early, "0 (acks first)", column)
+
+
+def answered_before_last_ack(result: LoadResult) -> int:
+    """How many answers arrived while some request still waited for its ack (failed acks left out)."""
+    acked = [ack for ack in result.acks if ack != float("inf")]
+    last = max(acked, default=0.0)
+    return sum(answer < last for answer in result.answers)
 
 
 class PrintReport:

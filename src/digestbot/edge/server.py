@@ -36,7 +36,8 @@ from digestbot.edge.asgi import (
 )
 from digestbot.edge.platforms import slack_configured
 from digestbot.settings import Settings
-from digestbot.slack.app import build_slack_app
+from digestbot.slack.acks import AckGate
+from digestbot.slack.app import GuardedApp, build_slack_app
 from digestbot.slack.oauth import oauth_routes
 
 MAX_BODY_BYTES = 1_000_000
@@ -67,7 +68,8 @@ def build_asgi_app(
         secret = settings.slack_signing_secret
         # Without a signing secret (a Socket Mode app) a random one: no HTTP request can ever verify.
         key = secret.get_secret_value() if secret is not None else secrets.token_hex(32)
-        endpoint = slack_endpoint(slack_app, key, available=conversations.available)
+        acks = slack_app.acks if isinstance(slack_app, GuardedApp) else None
+        endpoint = slack_endpoint(slack_app, key, available=conversations.available, acks=acks)
         routes.append(Route(SLACK_PATH, endpoint, methods=["POST"]))
     if slack_app is not None:
         routes.extend(oauth_routes(slack_app))
@@ -87,9 +89,12 @@ def slack_endpoint(
     max_bytes: int = MAX_BODY_BYTES,
     body_timeout: float = BODY_TIMEOUT_SECONDS,
     available: Callable[[], bool] = lambda: True,
+    acks: AckGate | None = None,
 ) -> Endpoint:
     """Events, slash commands and interactivity for one Bolt app, behind the size, time, signature and
-    syntax guards; 503 while ``available`` says the database is down (Slack retries events)."""
+    syntax guards; 503 while ``available`` says the database is down (Slack retries events). A request
+    owes its ack to ``acks`` from its arrival (answer work waits for it), not only once Bolt has it."""
+    gate = acks or AckGate()
     verifier = SignatureVerifier(signing_secret)
     refused = Throttled(
         "Slack: refused %d request(s) without a valid signature (logged at most once a minute)"
@@ -98,6 +103,10 @@ def slack_endpoint(
     malformed = Throttled("Slack: refused %d signed request(s) whose body is not a well-formed payload")
 
     async def endpoint(request: Request) -> Response:
+        with gate.owing():
+            return await guarded(request)
+
+    async def guarded(request: Request) -> Response:
         if not plausibly_signed(request.headers):
             refused.note()
             return PlainTextResponse("invalid signature", status_code=401)

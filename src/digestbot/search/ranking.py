@@ -122,7 +122,7 @@ def rare_rows(snap: Snapshot, tokens: Sequence[str], candidates: Sequence[int]) 
         return set()
     strong: set[int] = set()
     for row in candidates:
-        present = wanted & set(snap.item_tokens(row))
+        present = wanted & snap.token_sets[row]
         if present & rare and len(present) >= MIN_COVERAGE * len(wanted):
             strong.add(row)
     return strong
@@ -133,7 +133,7 @@ def coverage(snap: Snapshot, tokens: Sequence[str], candidates: Sequence[int]) -
     wanted = set(tokens)
     if not wanted:
         return {}
-    return {row: len(wanted & set(snap.item_tokens(row))) / len(wanted) for row in candidates}
+    return {row: len(wanted & snap.token_sets[row]) / len(wanted) for row in candidates}
 
 
 def weighted_coverage(snap: Snapshot, tokens: Sequence[str], candidates: Sequence[int]) -> dict[int, float]:
@@ -145,6 +145,4 @@ def weighted_coverage(snap: Snapshot, tokens: Sequence[str], candidates: Sequenc
     size = len(snap.items)
     weight = {token: math.log((size + 1) / (snap.lexical.doc_freq(token) + 0.5)) for token in wanted}
     total = sum(weight.values()) or 1.0
-    return {
-        row: sum(weight[token] for token in wanted & set(snap.item_tokens(row))) / total for row in candidates
-    }
+    return {row: sum(weight[token] for token in wanted & snap.token_sets[row]) / total for row in candidates}

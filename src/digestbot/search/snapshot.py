@@ -78,6 +78,11 @@ class Snapshot:
         item = self.items[row]
         return self.tokens[f"{item.content_hash}:{item.section}"]
 
+    @cached_property
+    def token_sets(self) -> list[frozenset[str]]:
+        """Each row's distinct BM25 tokens, built once per snapshot: every query's coverage reads them."""
+        return [frozenset(self.item_tokens(row)) for row in range(len(self.items))]
+
     def item_countries(self, row: int) -> frozenset[str]:
         """The countries the item at ``row`` names, by name, demonym, capital or code (section included)."""
         item = self.items[row]
@@ -95,9 +100,15 @@ class Snapshot:
 
     def item_similarity(self, rows: Sequence[int], query: np.ndarray) -> np.ndarray:
         """Each row's best passage cosine with the (normalised) query vector."""
-        vectors = self.vectors.vectors
-        sims = [float(np.max(vectors[self.chunk_start[r] : self.chunk_start[r + 1]] @ query)) for r in rows]
-        return np.asarray(sims, dtype=np.float32)
+        picked = np.asarray(rows, dtype=np.int64)
+        if not len(picked):
+            return np.zeros(0, dtype=np.float32)
+        starts, lengths = self.chunk_start[picked], np.diff(self.chunk_start)[picked]
+        offsets = np.cumsum(lengths) - lengths  # where each row's passages begin among those gathered
+        passages = np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
+        # One product over every gathered passage, then each row's maximum (every row has a passage).
+        sims = self.vectors.vectors[passages] @ query
+        return np.maximum.reduceat(sims, offsets).astype(np.float32)
 
 
 def build_snapshot(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
@@ -25,6 +26,7 @@ from digestbot.render.slack_home import ASK_ACTION, ASK_VIEW
 from digestbot.render.slack_story import TIMELINE_ACTION, UNWATCH_ACTION
 from digestbot.settings import Settings
 from digestbot.slack import actions
+from digestbot.slack.acks import AckGate
 from digestbot.slack.handlers import SlackHandlers
 from digestbot.slack.home import SlackHome
 from digestbot.slack.oauth import DEFAULT_API_URL, oauth_options, register_uninstalls
@@ -35,13 +37,19 @@ BOLT_LOGGER = "digestbot.slack.bolt"
 
 class GuardedApp(AsyncApp):
     """Bolt's app, refusing payloads that Bolt would trip over while matching them to a listener (in
-    HTTP and Socket Mode alike): a 400 and one log line rather than a 500 and a traceback."""
+    HTTP and Socket Mode alike): a 400 and one log line rather than a 500 and a traceback. Each dispatch
+    owes its ack to ``acks`` until it returns, so answer work waits for it (``slack.acks``)."""
+
+    def __init__(self, *, acks: AckGate, **options: Any) -> None:
+        super().__init__(**options)
+        self.acks = acks
 
     async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
         """Dispatch ``req`` to the listeners, if Bolt can route it."""
         if not actions.routable(req.body):
             return BoltResponse(status=400, body="malformed payload")
-        return await super().async_dispatch(req)
+        with self.acks.owing():
+            return await super().async_dispatch(req)
 
 
 def build_web_client(settings: Settings) -> AsyncWebClient:
@@ -85,7 +93,9 @@ def build_slack_app(settings: Settings, conversations: Conversations) -> AsyncAp
         options = oauth_options(settings, client)
     else:
         options = {"authorize": cached_authorize(build_web_client(settings))}
+    acks = AckGate()
     app = GuardedApp(
+        acks=acks,
         # Bolt sets its app logger's level to the root logger's on every request: under digestbot's own
         # "digestbot" logger that would silence every INFO line of digestbot.
         name=BOLT_LOGGER,
@@ -94,7 +104,7 @@ def build_slack_app(settings: Settings, conversations: Conversations) -> AsyncAp
         signing_secret=secret.get_secret_value() if secret is not None else secrets.token_hex(32),
         **options,
     )
-    register(app, conversations)
+    register(app, conversations, acks)
     register_uninstalls(app, conversations)
     return app
 
@@ -122,17 +132,18 @@ def cached_authorize(client: AsyncWebClient) -> Callable[[], Awaitable[Authorize
     return authorize
 
 
-def register(app: AsyncApp, conversations: Conversations) -> None:
+def register(app: AsyncApp, conversations: Conversations, acks: AckGate | None = None) -> None:
     """Attach the ``/digest`` command, the answer and timeline buttons, mentions and messages, and the App
-    Home (its tab, "Remove" buttons and the "Ask" modal) to an app."""
-    handlers = SlackHandlers(conversations)
+    Home (its tab, "Remove" buttons and the "Ask" modal) to an app; their core calls wait for ``acks``."""
+    acks = acks or AckGate()
+    handlers = SlackHandlers(conversations, acks=acks)
     app.command(COMMAND)(handlers.on_command)
     app.action(SHARE_ACTION)(handlers.on_share)
     app.action(DETAILS_ACTION)(handlers.on_details)
     app.action(TIMELINE_ACTION)(handlers.on_timeline_more)
     app.event("app_mention")(handlers.on_mention)
     app.event("message")(handlers.on_message)
-    home = SlackHome(conversations)
+    home = SlackHome(conversations, acks=acks)
     app.event("app_home_opened")(home.on_home_opened)
     app.action(UNWATCH_ACTION)(home.on_unwatch)
     app.action(ASK_ACTION)(home.on_ask)

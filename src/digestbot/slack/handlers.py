@@ -28,6 +28,7 @@ from digestbot.render import slack as render
 from digestbot.render import words
 from digestbot.render.slack_blocks import SlackMessage
 from digestbot.slack import actions
+from digestbot.slack.acks import AckGate
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +42,18 @@ _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 class SlackHandlers:
     """The Bolt listeners of ``/digest``, the answer buttons, mentions, thread replies and DMs."""
 
-    def __init__(self, conversations: Conversations, *, workers: int = DEFAULT_WORKERS) -> None:
+    def __init__(
+        self, conversations: Conversations, *, workers: int = DEFAULT_WORKERS, acks: AckGate | None = None
+    ) -> None:
         self.conversations = conversations
         # Core calls (model, index, database) block: they run on a small pool of their own, so a burst
-        # of questions queues here instead of crowding out the event loop that acks Slack's requests.
+        # of questions queues here instead of crowding out the event loop that acks Slack's requests,
+        # and they start only once no ack is owed (their Python would hold the GIL the acks need).
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="digestbot-slack")
+        self.acks = acks or AckGate()
 
     async def _blocking(self, call: Callable[..., T], *args: Any) -> T:
+        await self.acks.turn()
         return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(call, *args))
 
     async def on_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:

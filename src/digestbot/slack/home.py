@@ -29,6 +29,7 @@ from digestbot.domain import Destination
 from digestbot.render import slack as render
 from digestbot.render.slack_home import QUESTION_BLOCK, QUESTION_INPUT, ask_modal, home_view
 from digestbot.slack import actions
+from digestbot.slack.acks import AckGate
 from digestbot.slack.handlers import refuse
 from digestbot.slack.tokens import BotTokens
 
@@ -42,12 +43,16 @@ T = TypeVar("T")
 class SlackHome:
     """The listeners of the Home tab, its buttons and the "Ask" modal."""
 
-    def __init__(self, conversations: Conversations, *, max_question_chars: int = 500) -> None:
+    def __init__(
+        self, conversations: Conversations, *, max_question_chars: int = 500, acks: AckGate | None = None
+    ) -> None:
         self.conversations = conversations
         self.max_question_chars = max_question_chars
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="digestbot-slack-home")
+        self.acks = acks or AckGate()  # core calls wait until no ack is owed (``slack.acks``)
 
     async def _blocking(self, call: Callable[..., T], *args: Any) -> T:
+        await self.acks.turn()
         return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(call, *args))
 
     async def on_home_opened(

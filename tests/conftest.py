@@ -10,7 +10,7 @@ import pytest
 
 from digestbot.store import Database
 from tests.http_support import StaticSite, serve_site
-from tests.postgres import MISSING, SKIP_VARIABLE, PostgresServer, find_bindir
+from tests.postgres import PostgresServer, start_postgres
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -64,14 +64,8 @@ DATABASES = [
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
-    """The session's PostgreSQL server. Missing binaries fail the test with how to install them, unless
-    DIGESTBOT_TEST_SKIP_POSTGRES=1 says to skip (CI never sets it)."""
-    if os.environ.get(SKIP_VARIABLE) == "1":
-        pytest.skip(f"{SKIP_VARIABLE}=1: the PostgreSQL tests are skipped")
-    bindir = find_bindir()
-    if bindir is None:
-        pytest.fail(MISSING, pytrace=False)
-    server = PostgresServer.start(bindir)
+    """The session's PostgreSQL server (see ``start_postgres``)."""
+    server = start_postgres()
     yield server
     server.stop()
 

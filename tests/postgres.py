@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
 from psycopg import sql
 
 SKIP_VARIABLE = "DIGESTBOT_TEST_SKIP_POSTGRES"
@@ -162,3 +163,14 @@ def _launch(bindir: Path, root: Path, port: int) -> subprocess.Popen[bytes]:
             cwd=root,
             **_as_user(),
         )
+
+
+def start_postgres() -> PostgresServer:
+    """A new PostgreSQL server. Missing binaries fail the test with how to install them, unless
+    DIGESTBOT_TEST_SKIP_POSTGRES=1 says to skip (CI never sets it)."""
+    if os.environ.get(SKIP_VARIABLE) == "1":
+        pytest.skip(f"{SKIP_VARIABLE}=1: the PostgreSQL tests are skipped")
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.fail(MISSING, pytrace=False)
+    return PostgresServer.start(bindir)

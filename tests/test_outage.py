@@ -14,7 +14,6 @@ reminds every 10 min): no test waits for real time to pass.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +35,7 @@ from digestbot.teams import build_teams_routes
 from digestbot.testing import slack_requests
 from digestbot.testing.slack_emulator import SlackEmulator
 from tests.fakes import fake_core, fake_settings
-from tests.postgres import MISSING, SKIP_VARIABLE, PostgresServer, find_bindir
+from tests.postgres import PostgresServer, start_postgres
 from tests.slack.actions_support import tracebacks, wait_until
 from tests.slack.support import BOT_TOKEN, ISSUES, SIGNING_SECRET, mention
 from tests.teams import activities as act
@@ -94,12 +93,7 @@ class Bot:
 @pytest.fixture
 def server() -> Iterator[PostgresServer]:
     """A PostgreSQL server of this test's own: it is shut down and started again."""
-    if os.environ.get(SKIP_VARIABLE) == "1":
-        pytest.skip(f"{SKIP_VARIABLE}=1: the PostgreSQL tests are skipped")
-    bindir = find_bindir()
-    if bindir is None:
-        pytest.fail(MISSING, pytrace=False)
-    running = PostgresServer.start(bindir)
+    running = start_postgres()
     yield running
     running.stop()
 

@@ -28,7 +28,7 @@ from digestbot.settings import Settings
 from digestbot.store.models import Kind, SendState, utcnow
 from tests.fake_home import MemoryHomeSender
 from tests.fake_messenger import MemoryMessenger
-from tests.fake_publisher import Crash
+from tests.fake_publisher import Crash, MemoryPublisher
 from tests.fakes import fake_core, fake_settings
 
 LEASE_SECONDS = 30
@@ -62,7 +62,15 @@ class Replica:
         self.clock = Clock()
         self.messenger = MemoryMessenger(can_look=can_look)
         self.sender = MemoryHomeSender()
-        self.core = fake_core(self.settings, [OLD], messengers=[self.messenger], clock=self.clock)
+        self.publisher = MemoryPublisher()
+        self.core = fake_core(
+            self.settings,
+            [OLD],
+            publishers=[self.publisher],
+            destinations=[Destination("slack", "C0SEC0001")],
+            messengers=[self.messenger],
+            clock=self.clock,
+        )
         conversations = build_conversations(self.core)
         conversations.handle(
             Message("slack", Destination("slack", "D0ALICE01"), ALICE, "watch ransomware", direct=True)
@@ -84,7 +92,9 @@ class Replica:
             else:
                 build_home_refresher(other, build_conversations(other), self.settings, [dying]).refresh()
 
-    def follow_up(self, run: Callable[[], None] | None = None) -> Job:
+    def follow_up(
+        self, run: Callable[[], None] | None = None, job_id: str = "digestbot-cycle-follow-up"
+    ) -> Job:
         """Run the cycle (or ``run``, e.g. its archive check) and return the one follow-up it scheduled,
         checked to be due at the lease's end and a second: between the run's start and its end plus
         those (the other process's lease ended before the run started)."""
@@ -92,7 +102,7 @@ class Replica:
         (run or self.cycle)()
         after = dt.datetime.now(dt.UTC)
         [job] = self.scheduler.get_jobs()
-        assert job.id == "digestbot-cycle-follow-up"
+        assert job.id == job_id
         wait = dt.timedelta(seconds=LEASE_SECONDS + 1)
         assert before + wait <= job.trigger.run_date <= after + wait
         return job
@@ -147,9 +157,11 @@ def test_a_home_refresh_held_by_a_process_that_died_is_published_again_by_the_fo
 def test_the_archive_check_follows_up_a_notice_held_by_the_process_that_ingested(tmp_path: Path) -> None:
     replica = Replica(tmp_path)
     replica.other_dies_mid_send(Kind.WATCH_NOTICE)
-    job = replica.follow_up(replica.cycle.sync)
+    job = replica.follow_up(replica.cycle.sync, "digestbot-cycle-announce-follow-up")
     replica.run_follow_up(job)
     assert (replica.messenger.sent(), replica.notice_state()) == (1, SendState.SENT)
+    assert replica.publisher.channels == {}  # the follow-up only announces: the issue waits for its schedule
+    assert replica.scheduler.get_jobs() == []
 
 
 def test_nothing_held_elsewhere_schedules_no_follow_up(tmp_path: Path) -> None:

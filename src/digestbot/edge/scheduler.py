@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -132,24 +132,29 @@ class Cycle:
     boards: Sequence[HomeBoard] = field(default_factory=tuple)
 
     def __call__(self) -> None:
-        self.follow_up(run_cycle(self.core, self.settings, self.boards))
+        self._follow_up(run_cycle(self.core, self.settings, self.boards), self, "follow-up")
 
     def sync(self) -> None:
-        """``sync_index``: the notices and homes it sends after another process's ingest may be held
-        by that process, which may die holding them."""
-        self.follow_up(sync_index(self.core, self.boards))
+        """``sync_index``. The notices and homes it finds held by another process (the one that ingested,
+        say, which may die holding them) are followed up by ``announce_again``, not by a whole cycle:
+        a new issue is posted to channels on schedule, not a lease after another process's ingest."""
+        self._follow_up(sync_index(self.core, self.boards), self.announce_again, "announce-follow-up")
 
-    def follow_up(self, busy: bool) -> None:
-        """If another process holds something (``busy``), one more run after its lease (a later one
+    def announce_again(self) -> None:
+        """``announce`` (watch notices and homes only), followed up alike while something is held."""
+        self._follow_up(announce(self.core, self.boards), self.announce_again, "announce-follow-up")
+
+    def _follow_up(self, busy: bool, run: Callable[[], None], name: str) -> None:
+        """If another process holds something (``busy``), ``run`` once after its lease (a later call
         replaces it): the other process finished it by then, or died and it is taken over."""
         if not busy:
             return
         wait = dt.timedelta(seconds=self.settings.delivery_lease_seconds + 1)
         self.scheduler.add_job(
-            self,
+            run,
             "date",
             run_date=dt.datetime.now(dt.UTC) + wait,
-            id=f"{JOB_ID}-follow-up",
+            id=f"{JOB_ID}-{name}",
             replace_existing=True,
             misfire_grace_time=None,
         )

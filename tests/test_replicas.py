@@ -8,6 +8,9 @@
   that process stored (the replica's log says it embedded nothing); both replicas see it and race to send
   its watch notices and home refreshes: each notice arrives exactly once, each home shows the issue.
 - A Slack event retried to the other replica is answered once.
+- Another ingested issue: the replica sending its watch notice is SIGKILLed while Slack takes it; the other,
+  having found the notice held, runs again once the lease ends, finds it in the direct messages and
+  sends nothing more: the watcher has it exactly once, without waiting for a restart or the next cycle.
 
 The tests share one pair of replicas and run in file order: the first one watches the start-up delivery.
 Each replica uses its own bot token, only so the emulator's log tells which replica made a call.
@@ -33,8 +36,10 @@ import pytest
 from digestbot.delivery.outbox import notice_key
 from digestbot.parse import parse_document
 from digestbot.store import Archive, Database
+from digestbot.store.models import SendState
+from digestbot.store.outbox import Outbox
 from digestbot.testing.slack_emulator import Call, SlackEmulator
-from tests.outbox_support import Audience, home_publishes, notice_keys, seed_audience
+from tests.outbox_support import Audience, home_publishes, notice_keys, notice_to, seed_audience
 from tests.postgres import PostgresServer, free_port
 from tests.slack.support import SlackDriver, message
 
@@ -70,8 +75,17 @@ Cyber / Defense Technology
     still for two days.
     • The Zentrovax crew claimed the attack and demands payment in a week.
 """
+NOTICED = """Northwind Risk’s Weekly Security Digest - March 18, 2031
+
+Global Security Matters
+
+Cyber / Defense Technology
+
+  • Ransomware stopped the freight trains of Veloria’s state railway again, this time at the port of Tirel.
+    • The railway had restored its signalling systems only a week earlier.
+"""
 SECTIONS = 3  # of DELIVERED: one thread reply each
-MAR_4, MAR_11 = dt.date(2031, 3, 4), dt.date(2031, 3, 11)
+MAR_4, MAR_11, MAR_18 = dt.date(2031, 3, 4), dt.date(2031, 3, 11), dt.date(2031, 3, 18)
 WATCHED = {"U0REPLW01": "Sable Crane finance ministry", "U0REPLW02": "ransomware railway"}  # one each
 VIEWERS = ("U0REPLV01", "U0REPLV02")
 
@@ -347,3 +361,36 @@ def test_a_slack_retry_sent_to_the_other_replica_is_answered_once(cluster: Clust
     assert len(answers(cluster.emulator, dm)) == 1
     for driver in drivers:
         driver.close()
+
+
+def test_a_replica_killed_mid_notice_leaves_its_watcher_with_it_once(cluster: Cluster) -> None:
+    emulator = cluster.emulator
+    for replica in cluster.replicas.values():
+        replica.wait_ready()
+    railway = cluster.audience.watches[1]
+    dm = emulator.dm_channel(railway.recipient.user_id)
+    before = len(answers(emulator, dm))
+    logged = {replica.name: len(replica.log.read_text()) for replica in cluster.replicas.values()}
+    emulator.delays["chat.postMessage"] = 2.0  # Slack takes the notice slowly: its sender dies meanwhile
+    cluster.ingest("2031-03-18.txt", NOTICED)
+    [call] = wait_until(lambda: answers(emulator, dm)[before:], 120, "a replica to send the notice", cluster)
+    victim = cluster.by_token(call.token)
+    victim.kill()
+    db = Database(cluster.url)
+    outbox, notice = Outbox(db), notice_to(railway, MAR_18)
+    assert outbox.state(notice) is SendState.SENDING, "killed too late"
+    [survivor] = cluster.running()
+
+    def settled() -> bool:
+        return outbox.state(notice) is SendState.SENT and homes_show(emulator, "18 Mar 2031")
+
+    # The lease (3 s), then the survivor's follow-up run: no restart, no cycle, no ingest comes.
+    wait_until(settled, 60, "the other replica to take the notice over", cluster)
+    db.close()
+    emulator.delays["chat.postMessage"] = 0.2
+    keys = notice_keys(emulator, railway.recipient.user_id)
+    assert keys.count(notice_key(railway.id, MAR_18)) == 1
+    notified_once(cluster)
+    looked = [c for c in emulator.calls_to("conversations.history") if c.body.get("channel") == dm]
+    assert survivor.token in [c.token for c in looked], "the survivor looked for the notice before sending"
+    assert "1 found already sent" in survivor.log.read_text()[logged[survivor.name] :]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from digestbot.conversation import ChatRules, Conversations
 from digestbot.core import Digestbot
@@ -22,6 +22,7 @@ from digestbot.search.relevance import RelevancePolicy
 from digestbot.settings import Settings
 from digestbot.store import Archive, ChatState, Database
 from digestbot.store.migrations import upgrade
+from digestbot.store.models import utcnow
 from digestbot.store.outbox import Outbox
 from digestbot.store.polling import PollState
 from digestbot.store.watches import WatchStore
@@ -35,11 +36,13 @@ def build_core(
     publishers: Sequence[Publisher] = (),
     destinations: Sequence[Destination] = (),
     messengers: Sequence[DirectMessenger] = (),
+    clock: Callable[[], dt.datetime] = utcnow,
 ) -> Digestbot:
     """Open the store and the search engine the settings describe (the model loads on first use).
 
     ``publishers`` post issues to each platform; ``destinations`` are the configured channels that
-    receive every issue besides the subscribed ones; ``messengers`` send watch notices to users.
+    receive every issue besides the subscribed ones; ``messengers`` send watch notices to users;
+    ``clock`` tells the outbox the time (tests move it past other processes' leases).
     """
     db = Database(settings.resolved_database_url)
     archive, chat = Archive(db), ChatState(db)
@@ -48,7 +51,7 @@ def build_core(
         links=LinkPolicy(allow_private=settings.allow_private_feed_links),
         max_feed_entries=settings.max_feed_entries,
     )
-    outbox = Outbox(db, lease=dt.timedelta(seconds=settings.delivery_lease_seconds))
+    outbox = Outbox(db, lease=dt.timedelta(seconds=settings.delivery_lease_seconds), clock=clock)
     deliverer = Deliverer(archive, chat, outbox, publishers, destinations)
     return Digestbot(
         archive,
@@ -85,11 +88,16 @@ def build_conversations(core: Digestbot, settings: Settings | None = None) -> Co
 
 
 def build_home_refresher(
-    core: Digestbot, conversations: Conversations, settings: Settings, senders: Sequence[HomeSender]
+    core: Digestbot,
+    conversations: Conversations,
+    settings: Settings,
+    senders: Sequence[HomeSender],
+    clock: Callable[[], dt.datetime] = utcnow,
 ) -> HomeRefresher:
     """What refreshes users' homes after a new issue through ``senders`` (one per platform with homes),
-    through the outbox of ``core``'s database, each home composed by ``conversations``."""
-    outbox = Outbox(core.chat.db, lease=dt.timedelta(seconds=settings.delivery_lease_seconds))
+    through the outbox of ``core``'s database (on ``clock``), each home composed by ``conversations``."""
+    lease = dt.timedelta(seconds=settings.delivery_lease_seconds)
+    outbox = Outbox(core.chat.db, lease=lease, clock=clock)
     return HomeRefresher(core.chat, outbox, core.newest_date, conversations.compose_home, senders)
 
 

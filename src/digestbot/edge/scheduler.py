@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,7 +16,6 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from digestbot.core import Digestbot
-from digestbot.delivery.delivery import DeliveryReport
 from digestbot.delivery.homes import HomeReport
 from digestbot.errors import ConfigError, DatabaseUnavailable, DigestbotError
 from digestbot.settings import Settings
@@ -47,17 +46,20 @@ class HomeBoard(Protocol):
         ...
 
 
-def run_cycle(core: Digestbot, settings: Settings, boards: Sequence[HomeBoard] = ()) -> DeliveryReport | None:
+def run_cycle(core: Digestbot, settings: Settings, boards: Sequence[HomeBoard] = ()) -> bool:
     """One cycle: poll sources, ingest, index, deliver, then watch notices and homes. Never raises: a
-    failed cycle is logged and the next one runs as scheduled. Returns what the delivery did (None if
-    the cycle failed)."""
+    failed cycle is logged and the next one runs as scheduled. True when another process holds
+    something this cycle would have sent (an issue post, a watch notice, a home refresh)."""
+    busy = False
     try:
-        return _deliver(core, settings)
+        busy = _deliver(core, settings)
     finally:
-        announce(core, boards)
+        busy = announce(core, boards) or busy
+    return busy
 
 
-def _deliver(core: Digestbot, settings: Settings) -> DeliveryReport | None:
+def _deliver(core: Digestbot, settings: Settings) -> bool:
+    """Poll, ingest and deliver; True when another process holds some of the deliveries."""
     try:
         if settings.sources:
             report = core.poll(settings.sources)
@@ -71,47 +73,58 @@ def _deliver(core: Digestbot, settings: Settings) -> DeliveryReport | None:
             len(delivered.failed),
             len(delivered.busy),
         )
-        return delivered
+        return bool(delivered.busy)
     except DigestbotError as exc:
         log.error("cycle failed: %s", exc)
     except Exception:
         log.exception("cycle failed unexpectedly")
-    return None
+    return False
 
 
-def announce(core: Digestbot, boards: Sequence[HomeBoard] = ()) -> None:
+def announce(core: Digestbot, boards: Sequence[HomeBoard] = ()) -> bool:
     """After new issues may have arrived: each watch's notices, then the homes due a refresh. Never
-    raises (a failure is logged; the ledger makes the next run finish what this one could not)."""
-    try:
-        notices = core.notify_watches()
-        if notices.sent or notices.failed or notices.found or notices.unreachable or notices.unconfirmed:
-            log.info(
-                "watches: %d sent, %d found already sent, %d failed, %d unreachable, %d not confirmed",
-                len(notices.sent),
-                len(notices.found),
-                len(notices.failed),
-                len(notices.unreachable),
-                len(notices.unconfirmed),
-            )
-    except DatabaseUnavailable:
-        pass  # logged once per outage by the store; the ledger finishes next time
-    except Exception:
-        log.exception("watch notices failed; tried again at the next run")
+    raises (a failure is logged; the ledger makes the next run finish what this one could not). True
+    when another process holds some notice or refresh."""
+    busy = _notify(core)
     for board in boards:
         try:
             homes = board.refresh()
             if homes.published or homes.failed:
                 log.info("homes: %d published, %d failed", len(homes.published), len(homes.failed))
+            busy = busy or bool(homes.busy)
         except DatabaseUnavailable:
             pass
         except Exception:
             log.exception("refreshing homes failed")
+    return busy
+
+
+def _notify(core: Digestbot) -> bool:
+    """Each watch's notices; True when another process holds some of them."""
+    try:
+        notices = core.notify_watches()
+    except DatabaseUnavailable:
+        return False  # logged once per outage by the store; the ledger finishes next time
+    except Exception:
+        log.exception("watch notices failed; tried again at the next run")
+        return False
+    if notices.sent or notices.failed or notices.found or notices.unreachable or notices.unconfirmed:
+        log.info(
+            "watches: %d sent, %d found already sent, %d failed, %d unreachable, %d not confirmed",
+            len(notices.sent),
+            len(notices.found),
+            len(notices.failed),
+            len(notices.unreachable),
+            len(notices.unconfirmed),
+        )
+    return bool(notices.busy)
 
 
 @dataclass
 class Cycle:
-    """The scheduled job: ``run_cycle``, then, while another process holds some deliveries, another
-    run once their lease could have run out, to finish what a replica that died left behind."""
+    """The scheduled job: ``run_cycle``, then, while another process holds something to send (an
+    issue post, a watch notice, a home refresh), another run once its lease could have run out, to
+    finish what a replica that died left behind. ``sync`` is the archive check, followed up alike."""
 
     core: Digestbot
     settings: Settings
@@ -119,34 +132,49 @@ class Cycle:
     boards: Sequence[HomeBoard] = field(default_factory=tuple)
 
     def __call__(self) -> None:
-        report = run_cycle(self.core, self.settings, self.boards)
-        if report is None or not report.busy:
+        self._follow_up(run_cycle(self.core, self.settings, self.boards), self, "follow-up")
+
+    def sync(self) -> None:
+        """``sync_index``. The notices and homes it finds held by another process (the one that ingested,
+        say, which may die holding them) are followed up by ``announce_again``, not by a whole cycle:
+        a new issue is posted to channels on schedule, not a lease after another process's ingest."""
+        self._follow_up(sync_index(self.core, self.boards), self.announce_again, "announce-follow-up")
+
+    def announce_again(self) -> None:
+        """``announce`` (watch notices and homes only), followed up alike while something is held."""
+        self._follow_up(announce(self.core, self.boards), self.announce_again, "announce-follow-up")
+
+    def _follow_up(self, busy: bool, run: Callable[[], None], name: str) -> None:
+        """If another process holds something (``busy``), ``run`` once after its lease (a later call
+        replaces it): the other process finished it by then, or died and it is taken over."""
+        if not busy:
             return
         wait = dt.timedelta(seconds=self.settings.delivery_lease_seconds + 1)
         self.scheduler.add_job(
-            self,
+            run,
             "date",
             run_date=dt.datetime.now(dt.UTC) + wait,
-            id=f"{JOB_ID}-follow-up",
+            id=f"{JOB_ID}-{name}",
             replace_existing=True,
             misfire_grace_time=None,
         )
 
 
-def sync_index(core: Digestbot, boards: Sequence[HomeBoard] = ()) -> None:
+def sync_index(core: Digestbot, boards: Sequence[HomeBoard] = ()) -> bool:
     """Refresh the index when another process changed the archive (a replica's poll, ``digestbot
     ingest``), then send the watch notices and refresh the homes a new issue calls for. Never raises
-    (runs every few seconds)."""
+    (runs every few seconds). True when another process holds some of those notices or refreshes."""
     try:
         changed = core.sync_index()
     except DatabaseUnavailable:  # the store logs an outage once, not every few seconds
-        return
+        return False
     except Exception:
         log.exception("could not refresh the index; trying again at the next check")
-        return
-    if changed:
-        log.info("index refreshed: the archive was changed by another process")
-        announce(core, boards)
+        return False
+    if not changed:
+        return False
+    log.info("index refreshed: the archive was changed by another process")
+    return announce(core, boards)
 
 
 def build_scheduler(
@@ -167,10 +195,9 @@ def build_scheduler(
         misfire_grace_time=None,  # however late a busy start-up gets to it
     )
     scheduler.add_job(
-        sync_index,
+        cycle.sync,
         "interval",
         seconds=settings.archive_poll_seconds,
-        args=(core, boards),
         id=f"{JOB_ID}-sync",
         max_instances=1,
         coalesce=True,

@@ -117,7 +117,14 @@ def test_the_endpoint_owes_the_ack_from_arrival_through_the_app(
 
     endpoint = slack_endpoint(app, SIGNING_SECRET, available=available, acks=app.acks)
     routes = Starlette(routes=[Route(SLACK_PATH, endpoint, methods=["POST"])])
-    status = asyncio.run(post_command(routes, emulator))
+
+    async def scenario() -> int:
+        try:
+            return await post_command(routes, emulator)
+        finally:
+            await app.close()  # its response-URL session
+
+    status = asyncio.run(scenario())
     assert status == 200
     assert seen == [1]
     assert app.acks.owed == 0

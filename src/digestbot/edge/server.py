@@ -12,8 +12,10 @@ outage once).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import secrets
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -74,7 +76,17 @@ def build_asgi_app(
     if slack_app is not None:
         routes.extend(oauth_routes(slack_app))
     routes.extend(extra_routes)
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, lifespan=functools.partial(_closing, slack_app))
+
+
+@contextlib.asynccontextmanager
+async def _closing(slack_app: AsyncApp | None, _app: Starlette) -> AsyncIterator[None]:
+    """The app's lifespan: at shutdown, the Slack app's open response-URL session is closed."""
+    try:
+        yield
+    finally:
+        if isinstance(slack_app, GuardedApp):
+            await slack_app.close()
 
 
 async def healthz(_request: Request) -> Response:

@@ -210,9 +210,8 @@ class Digestbot:
         return issue
 
     def latest(self) -> Issue | None:
-        """The newest issue, or None for an empty archive."""
-        newest = self.archive.latest_date()
-        return None if newest is None else self.archive.get_issue(newest)
+        """The newest issue, or None for an empty archive (cached until the archive changes)."""
+        return self.archive.latest_issue()
 
     def newest_date(self) -> dt.date | None:
         """The newest issue's date (one cheap query), or None for an empty archive."""

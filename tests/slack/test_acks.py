@@ -117,7 +117,14 @@ def test_the_endpoint_owes_the_ack_from_arrival_through_the_app(
 
     endpoint = slack_endpoint(app, SIGNING_SECRET, available=available, acks=app.acks)
     routes = Starlette(routes=[Route(SLACK_PATH, endpoint, methods=["POST"])])
-    status = asyncio.run(post_command(routes, emulator))
+
+    async def scenario() -> int:
+        try:
+            return await post_command(routes, emulator)
+        finally:
+            await app.close()  # its response-URL session
+
+    status = asyncio.run(scenario())
     assert status == 200
     assert seen == [1]
     assert app.acks.owed == 0
@@ -133,3 +140,33 @@ async def post_command(app: Starlette, emulator: SlackEmulator) -> int:
         status = (await client.post(SLACK_PATH, content=body, headers=headers)).status_code
     await asyncio.to_thread(emulator.wait_for, RESPONSE_URL, 1, 30.0)
     return status
+
+
+def test_a_store_known_to_be_up_costs_the_ack_no_thread_hop(
+    settings: Settings, conversations: Conversations, emulator: SlackEmulator
+) -> None:
+    app = build_slack_app(settings, conversations)
+    assert isinstance(app, GuardedApp)
+    asked: list[str] = []
+
+    def available() -> bool:  # may query the database: it would run in a thread
+        asked.append("available")
+        return True
+
+    endpoint = slack_endpoint(app, SIGNING_SECRET, available=available, known_up=lambda: True, acks=app.acks)
+    routes = Starlette(routes=[Route(SLACK_PATH, endpoint, methods=["POST"])])
+
+    async def scenario() -> int:
+        try:
+            return await post_command(routes, emulator)
+        finally:
+            await app.close()
+
+    assert asyncio.run(scenario()) == 200
+    assert asked == []
+
+
+def test_the_store_is_known_up_until_an_outage_is_seen(conversations: Conversations) -> None:
+    assert conversations.known_available()
+    conversations.chat.db.outage.failed("OperationalError")
+    assert not conversations.known_available()  # now the endpoint asks ``available`` (in a thread)

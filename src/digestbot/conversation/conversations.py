@@ -201,6 +201,10 @@ class Conversations:
         run one query, so call it off the event loop)."""
         return self.chat.db.available()
 
+    def known_available(self) -> bool:
+        """True unless a store outage is known; never blocks (``available`` is needed only when False)."""
+        return self.chat.db.known_up()
+
     def installed(self, place: Destination) -> bool:
         """The app was added to a conversation (Teams): deliver weekly issues there. True if new."""
         return self.chat.subscribe(place)

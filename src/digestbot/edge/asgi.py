@@ -130,7 +130,7 @@ class ServerThread:
         self.socket.bind(("127.0.0.1", 0))
         self.port: int = self.socket.getsockname()[1]
         config = uvicorn.Config(
-            app, log_level="warning", lifespan="off", limit_concurrency=1000, backlog=2048
+            app, log_level="warning", lifespan="auto", limit_concurrency=1000, backlog=2048
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)

@@ -12,8 +12,10 @@ outage once).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import secrets
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -69,12 +71,28 @@ def build_asgi_app(
         # Without a signing secret (a Socket Mode app) a random one: no HTTP request can ever verify.
         key = secret.get_secret_value() if secret is not None else secrets.token_hex(32)
         acks = slack_app.acks if isinstance(slack_app, GuardedApp) else None
-        endpoint = slack_endpoint(slack_app, key, available=conversations.available, acks=acks)
+        endpoint = slack_endpoint(
+            slack_app,
+            key,
+            available=conversations.available,
+            known_up=conversations.known_available,
+            acks=acks,
+        )
         routes.append(Route(SLACK_PATH, endpoint, methods=["POST"]))
     if slack_app is not None:
         routes.extend(oauth_routes(slack_app))
     routes.extend(extra_routes)
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, lifespan=functools.partial(_closing, slack_app))
+
+
+@contextlib.asynccontextmanager
+async def _closing(slack_app: AsyncApp | None, _app: Starlette) -> AsyncIterator[None]:
+    """The app's lifespan: at shutdown, the Slack app's open response-URL session is closed."""
+    try:
+        yield
+    finally:
+        if isinstance(slack_app, GuardedApp):
+            await slack_app.close()
 
 
 async def healthz(_request: Request) -> Response:
@@ -89,11 +107,15 @@ def slack_endpoint(
     max_bytes: int = MAX_BODY_BYTES,
     body_timeout: float = BODY_TIMEOUT_SECONDS,
     available: Callable[[], bool] = lambda: True,
+    known_up: Callable[[], bool] = lambda: False,
     acks: AckGate | None = None,
 ) -> Endpoint:
     """Events, slash commands and interactivity for one Bolt app, behind the size, time, signature and
     syntax guards; 503 while ``available`` says the database is down (Slack retries events). A request
-    owes its ack to ``acks`` from its arrival (answer work waits for it), not only once Bolt has it."""
+    owes its ack to ``acks`` from its arrival (answer work waits for it), not only once Bolt has it.
+
+    ``available`` may query the database, so it runs in a thread, and only when ``known_up`` (which
+    never blocks) cannot vouch for the store: a thread hop per request held up every ack of a burst."""
     gate = acks or AckGate()
     verifier = SignatureVerifier(signing_secret)
     refused = Throttled(
@@ -120,7 +142,7 @@ def slack_endpoint(
         if not well_formed(body, request.headers.get("content-type", "")):
             malformed.note()
             return PlainTextResponse("malformed payload", status_code=400)
-        if not await asyncio.to_thread(available):
+        if not known_up() and not await asyncio.to_thread(available):
             return PlainTextResponse("service unavailable", status_code=503, headers={"Retry-After": "30"})
         try:
             bolt_request = to_async_bolt_request(request, body)

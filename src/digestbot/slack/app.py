@@ -30,6 +30,7 @@ from digestbot.slack.acks import AckGate
 from digestbot.slack.handlers import SlackHandlers
 from digestbot.slack.home import SlackHome
 from digestbot.slack.oauth import DEFAULT_API_URL, oauth_options, register_uninstalls
+from digestbot.slack.responses import ResponseSessions
 
 COMMAND = "/digest"
 BOLT_LOGGER = "digestbot.slack.bolt"
@@ -38,16 +39,25 @@ BOLT_LOGGER = "digestbot.slack.bolt"
 class GuardedApp(AsyncApp):
     """Bolt's app, refusing payloads that Bolt would trip over while matching them to a listener (in
     HTTP and Socket Mode alike): a 400 and one log line rather than a 500 and a traceback. Each dispatch
-    owes its ack to ``acks`` until it returns, so answer work waits for it (``slack.acks``)."""
+    owes its ack to ``acks`` until it returns, so answer work waits for it (``slack.acks``), and its
+    ``respond()`` posts through ``responses``, one session per loop (``slack.responses``): ``close()``
+    it at shutdown."""
 
-    def __init__(self, *, acks: AckGate, **options: Any) -> None:
+    def __init__(self, *, acks: AckGate, responses: ResponseSessions | None = None, **options: Any) -> None:
         super().__init__(**options)
         self.acks = acks
+        self.responses = responses or ResponseSessions()
+
+    async def close(self) -> None:
+        """Close what the app keeps open between requests (the response-URL session)."""
+        await self.responses.close()
 
     async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
         """Dispatch ``req`` to the listeners, if Bolt can route it."""
         if not actions.routable(req.body):
             return BoltResponse(status=400, body="malformed payload")
+        url, client = req.context.response_url, self._async_client
+        req.context["respond"] = self.responses.respond(url, proxy=client.proxy, ssl=client.ssl)
         with self.acks.owing():
             return await super().async_dispatch(req)
 

@@ -52,6 +52,11 @@ class Database:
             self.outage.failed(type(exc).__name__)
             raise DatabaseUnavailable(self._cannot(type(exc).__name__)) from None
 
+    def known_up(self) -> bool:
+        """True unless an outage is known: no query, no lock, so safe on an event loop. When True,
+        ``available()`` would say True without touching the database."""
+        return not self.outage.down
+
     def available(self) -> bool:
         """False while an outage is known, without touching the database, except once every few seconds
         when one query checks whether it is over (the HTTP edges answer 503 meanwhile)."""

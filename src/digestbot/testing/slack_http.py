@@ -66,6 +66,11 @@ def parse_call(path: str, headers: dict[str, str], raw: bytes) -> Call:
 
 def handler_for(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        # Keep-alive, as Slack's servers do: a client that reuses its connections (the bot's shared
+        # response-URL session) is measured as it would run against Slack, not against a new
+        # connection per call. Every answer carries its Content-Length, as HTTP/1.1 needs.
+        protocol_version = "HTTP/1.1"
+
         def do_POST(self) -> None:  # the stdlib's naming
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             headers = {key.lower(): value for key, value in self.headers.items()}

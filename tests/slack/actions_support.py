@@ -14,24 +14,14 @@ from sqlalchemy import func, select
 
 from digestbot.store import Database
 from digestbot.store.base import Base
-from digestbot.testing.slack_requests import APP_ID, TEAM
+from digestbot.testing.slack_requests import block_actions
 from tests.slack.support import ALICE, CHANNEL, FORM, SlackDriver
 
 
 def click_payload(action_id: str, value: Any, response_url: str, **fields: Any) -> dict[str, Any]:
     """A click on a button under an ephemeral message in ``CHANNEL``; ``fields`` replace top-level
     fields (``None`` removes one)."""
-    payload: dict[str, Any] = {
-        "type": "block_actions",
-        "api_app_id": APP_ID,
-        "team": {"id": TEAM, "domain": "emulated"},
-        "user": {"id": ALICE, "username": "alice", "team_id": TEAM},
-        "channel": {"id": CHANNEL, "name": "security"},
-        "container": {"type": "message", "message_ts": "1700000000.000001", "is_ephemeral": True},
-        "trigger_id": "1.2.3",
-        "response_url": response_url,
-        "actions": [{"type": "button", "action_id": action_id, "value": value, "action_ts": "1700000001.1"}],
-    }
+    payload = block_actions(action_id, value, user=ALICE, channel=CHANNEL, response_url=response_url)
     payload.update(fields)
     return {key: item for key, item in payload.items() if item is not None}
 

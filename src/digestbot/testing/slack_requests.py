@@ -49,26 +49,7 @@ def slash_command(text: str, response_url: str, *, channel: str, user: str, team
 
 def share_click(question: str, response_url: str, *, channel: str, user: str) -> bytes:
     """The form body (``payload=`` JSON) of a click on "Share in channel"."""
-    payload = {
-        "type": "block_actions",
-        "api_app_id": APP_ID,
-        "team": {"id": TEAM, "domain": "emulated"},
-        "user": {"id": user, "username": "alice", "team_id": TEAM},
-        "channel": {"id": channel, "name": "security"},
-        "container": {"type": "message", "message_ts": "1700000000.000001", "is_ephemeral": True},
-        "trigger_id": "1.2.3",
-        "response_url": response_url,
-        "actions": [
-            {
-                "type": "button",
-                "action_id": "digest_share",
-                "block_id": "share",
-                "value": question,
-                "action_ts": "1700000001.000001",
-            }
-        ],
-    }
-    return urlencode({"payload": json.dumps(payload)}).encode()
+    return button_click("digest_share", question, user=user, channel=channel, response_url=response_url)
 
 
 def button_click(
@@ -77,6 +58,17 @@ def button_click(
 ) -> bytes:  # fmt: skip
     """The form body of a click on a button: under an ephemeral message in ``channel`` (with its
     ``response_url``), or on the user's Home tab (``home``)."""
+    payload = block_actions(
+        action_id, value, user=user, channel=channel, response_url=response_url, home=home
+    )
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def block_actions(
+    action_id: str, value: Any, *, user: str, channel: str | None = None, response_url: str | None = None,
+    home: bool = False,
+) -> dict[str, Any]:  # fmt: skip
+    """The ``block_actions`` payload Slack sends for a click (see ``button_click``)."""
     payload: dict[str, Any] = {
         "type": "block_actions",
         "api_app_id": APP_ID,
@@ -92,7 +84,7 @@ def button_click(
         payload["channel"] = {"id": channel, "name": "security"}
         payload["container"] = {"type": "message", "message_ts": "1700000000.000001", "is_ephemeral": True}
         payload["response_url"] = response_url
-    return urlencode({"payload": json.dumps(payload)}).encode()
+    return payload
 
 
 def view_submission(callback_id: str, values: dict[str, dict[str, str]], *, user: str) -> bytes:

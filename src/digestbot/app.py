@@ -51,7 +51,7 @@ def build_core(
         links=LinkPolicy(allow_private=settings.allow_private_feed_links),
         max_feed_entries=settings.max_feed_entries,
     )
-    outbox = Outbox(db, lease=dt.timedelta(seconds=settings.delivery_lease_seconds), clock=clock)
+    outbox = outbox_of(db, settings, clock)
     deliverer = Deliverer(archive, chat, outbox, publishers, destinations)
     return Digestbot(
         archive,
@@ -96,9 +96,13 @@ def build_home_refresher(
 ) -> HomeRefresher:
     """What refreshes users' homes after a new issue through ``senders`` (one per platform with homes),
     through the outbox of ``core``'s database (on ``clock``), each home composed by ``conversations``."""
-    lease = dt.timedelta(seconds=settings.delivery_lease_seconds)
-    outbox = Outbox(core.chat.db, lease=lease, clock=clock)
+    outbox = outbox_of(core.chat.db, settings, clock)
     return HomeRefresher(core.chat, outbox, core.newest_date, conversations.compose_home, senders)
+
+
+def outbox_of(db: Database, settings: Settings, clock: Callable[[], dt.datetime] = utcnow) -> Outbox:
+    """The outbox over ``db``, with the settings' lease."""
+    return Outbox(db, lease=dt.timedelta(seconds=settings.delivery_lease_seconds), clock=clock)
 
 
 def chat_rules(settings: Settings) -> ChatRules:

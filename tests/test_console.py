@@ -72,16 +72,7 @@ def test_more_shows_the_item_in_full_with_its_analysis(core: Digestbot) -> None:
 def test_readme_run_command_answers_with_citations(tmp_path: Path) -> None:
     """`digestbot serve` with no chat credentials: a console chat over the bundled samples, real model."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DIGESTBOT_")}
-    done = subprocess.run(
-        [sys.executable, "-m", "digestbot", "--data-dir", str(tmp_path), "serve"],
-        input="what happened in Iran's election?\n",
-        capture_output=True,
-        text=True,
-        env={**env, "HF_HUB_OFFLINE": "1"},
-        cwd=tmp_path,
-        timeout=300,
-        check=True,
-    )
+    done = _serve(tmp_path, tmp_path, "what happened in Iran's election?\n", env)
     assert "Kamran Delavari" in done.stdout
     assert "Weekly Security Digest, 13 Jan 2026 · International Affairs" in done.stdout
 
@@ -128,16 +119,7 @@ def test_real_console_screen_is_the_chat(tmp_path: Path) -> None:
     """The real ``digestbot serve`` process on the real model: no INFO line on the screen, all in the file."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DIGESTBOT_")}
     env["DIGESTBOT_MODEL_CACHE_DIR"] = os.environ["DIGESTBOT_MODEL_CACHE_DIR"]  # the session's export
-    done = subprocess.run(
-        [sys.executable, "-m", "digestbot", "--data-dir", str(tmp_path / "data"), "serve"],
-        input="ransomware\n/digest latest\n",
-        capture_output=True,
-        text=True,
-        env={**env, "HF_HUB_OFFLINE": "1"},
-        cwd=tmp_path,
-        timeout=300,
-        check=True,
-    )
+    done = _serve(tmp_path / "data", tmp_path, "ransomware\n/digest latest\n", env)
     log_file = tmp_path / "data" / "console.log"
     assert done.stdout.splitlines()[0].startswith("digestbot console — 8 issues in the archive.")
     assert f"Log: {log_file}." in done.stdout.splitlines()[0]
@@ -145,3 +127,17 @@ def test_real_console_screen_is_the_chat(tmp_path: Path) -> None:
     assert info_lines(done.stdout) == info_lines(done.stderr) == []
     logged = "\n".join(info_lines(log_file.read_text()))
     assert "ingested" in logged and "index loaded" in logged
+
+
+def _serve(data_dir: Path, cwd: Path, typed: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """A real ``digestbot serve`` console with ``typed`` at its prompt, offline, to its end."""
+    return subprocess.run(
+        [sys.executable, "-m", "digestbot", "--data-dir", str(data_dir), "serve"],
+        input=typed,
+        capture_output=True,
+        text=True,
+        env={**env, "HF_HUB_OFFLINE": "1"},
+        cwd=cwd,
+        timeout=300,
+        check=True,
+    )

@@ -27,8 +27,8 @@ MIN_CHARS = 4
 
 @lru_cache(maxsize=1)
 def dictionary() -> frozenset[str]:
-    """English words and their search stems: the word list and the model's whole words."""
-    return frozenset(english_words()) | frozenset(model_words())
+    """English words: the word list and the model's whole words."""
+    return frozenset(_frequencies()) | frozenset(model_words())
 
 
 def spellings(token: str) -> set[str]:
@@ -68,13 +68,6 @@ def _american(word: str) -> set[str]:
     return (forms | {every}) - {word}
 
 
-def english_words() -> Iterable[str]:
-    """pyspellchecker's English word list (loaded here: only a question's first search needs it)."""
-    from spellchecker import SpellChecker
-
-    return SpellChecker(language="en", distance=1).word_frequency.keys()
-
-
 def english_frequency(token: str) -> int:
     """How often English uses the word a search token stems from (pyspellchecker's count; 0 for a word
     it does not list): "christma" is "christmas"."""
@@ -84,6 +77,8 @@ def english_frequency(token: str) -> int:
 
 @lru_cache(maxsize=1)
 def _frequencies() -> dict[str, int]:
+    """pyspellchecker's English word list with its counts, loaded once (only a question's first search,
+    or the country table's first build, needs it)."""
     from spellchecker import SpellChecker
 
     return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)

@@ -115,9 +115,9 @@ def _add(forms: dict[tuple[str, ...], set[str]], tokens: list[str], common: str)
 
 
 def _distinctive_words(forms: dict[tuple[str, ...], set[str]]) -> dict[str, str]:
-    """A word of a multi-word name that no other country's name uses ("saudi", "emirates"), unless
-    English uses it often: a country's name, not its capital or an alternative spelling ("Flying Fish
-    Cove", "Abode of Peace"), and no common word ("great", "land", "province", "heard")."""
+    """A word of a multi-word name or spelling (``forms`` holds no capitals: "Flying Fish Cove") that no
+    other country's uses ("saudi", "britain"), unless English uses it often ("great", "peace", "land",
+    "province", "heard")."""
     owners: dict[str, set[str]] = defaultdict(set)
     for form, names in forms.items():
         for token in form:
